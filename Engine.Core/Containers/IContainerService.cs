@@ -1,0 +1,36 @@
+namespace Engine.Core.Containers;
+
+/// <summary>Containers: the library's entry point for everything about one container. Names or (prefix) ids everywhere.</summary>
+public interface IContainerService
+{
+    Task<CreateContainerResult> CreateAsync(CreateContainerRequest request, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<ContainerSummary>> ListAsync(ListContainersOptions options, CancellationToken cancellationToken = default);
+    Task<ContainerDetails> InspectAsync(string nameOrId, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts; NotModified when already running. A non-null hostConfig replaces the stored one (v1.19 allows it at start).</summary>
+    Task StartAsync(string nameOrId, HostConfig? hostConfig = null, CancellationToken cancellationToken = default);
+
+    /// <summary>SIGTERM (or the StopSignal), then SIGKILL after <paramref name="timeout"/> (default 10 s). NotModified when not running.</summary>
+    Task StopAsync(string nameOrId, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Signal by number or name ("KILL", "SIGKILL", "9"); default SIGKILL. Conflict when not running.</summary>
+    Task KillAsync(string nameOrId, string? signal = null, CancellationToken cancellationToken = default);
+
+    Task RestartAsync(string nameOrId, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Blocks until the container is not running, returns its exit code.</summary>
+    Task<int> WaitAsync(string nameOrId, CancellationToken cancellationToken = default);
+
+    /// <summary>Conflict when running and not forced (force kills first).</summary>
+    Task RemoveAsync(string nameOrId, bool force = false, bool removeVolumes = false, CancellationToken cancellationToken = default);
+
+    Task RenameAsync(string nameOrId, string newName, CancellationToken cancellationToken = default);
+
+    /// <summary>Attaches. May be called before start: output then streams from the first byte, stdin is buffered.</summary>
+    Task<IContainerAttachment> AttachAsync(string nameOrId, AttachOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the json-file log; with Follow, keeps going until the container stops or the token fires.</summary>
+    IAsyncEnumerable<LogEntry> LogsAsync(string nameOrId, LogsOptions options, CancellationToken cancellationToken = default);
+
+    Task ResizeAsync(string nameOrId, ushort height, ushort width, CancellationToken cancellationToken = default);
+}

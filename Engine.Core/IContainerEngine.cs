@@ -1,0 +1,15 @@
+using Engine.Core.Containers;
+using Engine.Core.Events;
+using Engine.Core.Images;
+using Engine.Core.SystemInfo;
+
+namespace Engine.Core;
+
+/// <summary>The facade a program starts from, grouped by resource as Docker's API is.</summary>
+public interface IContainerEngine
+{
+    IContainerService Containers { get; }
+    IImageService Images { get; }
+    IEventService Events { get; }
+    ISystemService System { get; }
+}

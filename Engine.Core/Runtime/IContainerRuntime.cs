@@ -1,0 +1,22 @@
+namespace Engine.Core.Runtime;
+
+/// <summary>
+/// Starts containers and exec processes: namespaces, cgroups, mounts, the init. Knows nothing of
+/// images or names: it gets a mounted root file system and a spec.
+/// </summary>
+public interface IContainerRuntime
+{
+    /// <summary>
+    /// Creates the namespaces and cgroup, starts the init as PID 1 on <see cref="ContainerRuntimeSpec.RootFs"/>,
+    /// and returns once the user's command has been exec'd (or throws with the reason it could not be:
+    /// EngineException NotFound for "executable file not found in $PATH", Invalid for a bad user...).
+    /// Undoes everything it made when it fails or is cancelled.
+    /// </summary>
+    Task<IContainerProcess> StartAsync(ContainerRuntimeSpec spec, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs a further process in the namespaces and cgroup of a running container.</summary>
+    Task<IContainerProcess> ExecAsync(IContainerProcess container, ProcessSpec process, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the container's cgroup and whatever else the runtime keeps for it. Idempotent.</summary>
+    Task CleanupAsync(string containerId, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,1 @@
+Console.WriteLine("engine host: not implemented yet");
