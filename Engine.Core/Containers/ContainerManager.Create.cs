@@ -161,6 +161,9 @@ public sealed partial class ContainerManager
             if (config.Cmd is null || config.Cmd.Count == 0)
             {
                 config.Cmd = image.Cmd is null ? null : [.. image.Cmd];
+            }
+            if (config.Entrypoint is null)
+            {
                 config.Entrypoint = image.Entrypoint is null ? null : [.. image.Entrypoint];
             }
         }

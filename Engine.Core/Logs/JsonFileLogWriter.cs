@@ -36,7 +36,7 @@ internal sealed class JsonFileLogWriter : IDisposable
             while (!data.IsEmpty)
             {
                 var nl = data.IndexOf((byte)'\n');
-                if (nl < 0)
+                if (nl < 0 || partial.WrittenCount + nl + 1 > MaxLine)
                 {
                     var room = MaxLine - partial.WrittenCount;
                     if (data.Length < room)
