@@ -166,7 +166,7 @@ start_reference() {
     echo '{}' > "$d/daemon.json"   # ignore any /etc/docker/daemon.json of the host
     REF_SOCK="$d/docker.sock"
     log "starting reference dockerd ($(dockerd --version))"
-    dockerd --config-file "$d/daemon.json" \
+    setsid dockerd --config-file "$d/daemon.json" \
         --data-root "$d/data" --exec-root "$d/exec" \
         --host "unix://$REF_SOCK" --pidfile "$d/dockerd.pid" \
         --bridge none --iptables=false --ip6tables=false --ip-masq=false \
@@ -191,7 +191,7 @@ start_ours() {
     log "starting our engine ($dll)"
     # Run the built assembly directly (not `dotnet run`) so the pid we stop is the daemon itself.
     # shellcheck disable=SC2086
-    dotnet "$dll" --host "unix://$OURS_SOCK" --data-root "$d/data" --exec-root "$d/exec" $ENGINE_EXTRA_ARGS \
+    setsid dotnet "$dll" --host "unix://$OURS_SOCK" --data-root "$d/data" --exec-root "$d/exec" $ENGINE_EXTRA_ARGS \
         >"$d/engine.log" 2>&1 </dev/null &
     OURS_PID=$!
     wait_ping "$OURS_SOCK" "$OURS_PID" "$ENGINE_STARTUP_TIMEOUT" "our engine" "$d/engine.log" \
