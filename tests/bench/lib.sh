@@ -274,7 +274,11 @@ new_results_dir() {  # prefix
         echo "reference: $(dockerd --version); runc $(runc --version | head -n1 | awk '{print $3}')"
         echo "engine: $(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)"
         echo "hyperfine: $(hyperfine --version); runs $RUNS, warmup $WARMUP"
+        echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
     } >"$RESULTS/environment.txt"
+    if awk -v n="$(nproc)" '{ exit !($1 > n / 2) }' /proc/loadavg; then
+        log "warning: load average $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cpus: the machine is busy, absolute times will be noisy"
+    fi
     log "results in $RESULTS"
 }
 
