@@ -34,6 +34,7 @@ internal static class ErrorMapping
         EngineException e => (StatusCodeFor(e.Kind, version), e.Message),
         JsonException e => (400, "invalid JSON: " + (e.InnerException?.Message ?? e.Message)),
         BadHttpInputException e => (400, e.Message),
+        Microsoft.AspNetCore.Http.BadHttpRequestException e => (e.StatusCode, e.Message),
         _ => (500, exception.Message),
     };
 

@@ -12,6 +12,9 @@ namespace Engine.Http.Routing;
 /// for anything else, and turns escaping exceptions into Docker's error answers (<see cref="ErrorMapping"/>).
 /// </summary>
 internal sealed partial class EngineApiMiddleware(
+#pragma warning disable CS9113 // Terminal: the next delegate is never called.
+    RequestDelegate next,
+#pragma warning restore CS9113
     EngineApiRoutes routes,
     IOptions<EngineHttpOptions> options,
     IServiceProvider services,
