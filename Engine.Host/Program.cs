@@ -1,1 +1,77 @@
-Console.WriteLine("engine host: not implemented yet");
+using Engine.Core;
+using Engine.Host;
+using Engine.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+var arguments = HostArguments.Parse(args, out var error);
+if (arguments is null)
+{
+    Console.Error.WriteLine($"engine: {error}");
+    Console.Error.WriteLine(HostArguments.Usage);
+    return 2;
+}
+if (arguments.Help)
+{
+    Console.WriteLine(HostArguments.Usage);
+    return 0;
+}
+
+var addresses = arguments.Hosts.Select(h => { ListenAddress.TryParse(h, out var a); return a!; }).ToList();
+var socketPaths = addresses.Where(a => a.UnixPath is not null).Select(a => a.UnixPath!).ToList();
+
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+builder.Logging.ClearProviders();
+builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+builder.Logging.SetMinimumLevel(arguments.Debug ? LogLevel.Debug : LogLevel.Warning);
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.AddServerHeader = false;
+    kestrel.Limits.MaxRequestBodySize = null;
+    foreach (var address in addresses)
+    {
+        if (address.UnixPath is { } path)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            UnixSocketFile.DeleteStale(path);
+            kestrel.ListenUnixSocket(path, listen => listen.UseEngineHijack());
+        }
+        else
+        {
+            kestrel.Listen(address.Address!, address.Port, listen => listen.UseEngineHijack());
+        }
+    }
+});
+builder.Services.AddContainerEngine(o =>
+{
+    o.DataRoot = arguments.DataRoot;
+    o.ExecRoot = arguments.ExecRoot;
+    o.StorageDriver = arguments.StorageDriver;
+    o.Debug = arguments.Debug;
+});
+builder.Services.AddEngineHttp();
+
+var app = builder.Build();
+app.UseEngineApi();
+try
+{
+    await app.StartAsync();
+    foreach (var path in socketPaths)
+    {
+        UnixSocketFile.RestrictToOwnerAndGroup(path);
+    }
+    await app.WaitForShutdownAsync();
+}
+finally
+{
+    await app.DisposeAsync();
+    foreach (var path in socketPaths)
+    {
+        UnixSocketFile.DeleteStale(path);
+    }
+}
+return 0;

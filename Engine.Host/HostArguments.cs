@@ -1,0 +1,109 @@
+namespace Engine.Host;
+
+/// <summary>The daemon's command line.</summary>
+internal sealed class HostArguments
+{
+    public const string Usage = """
+        Usage: engine [OPTIONS]
+
+        A container engine serving the Docker Remote API v1.19.
+
+        Options:
+          -H, --host list           Socket(s) to listen on: unix:///path or tcp://addr:port
+                                    (repeatable; default unix:///var/run/engine.sock)
+              --data-root string    Persistent state (default /var/lib/engine)
+              --exec-root string    Run-time state (default /run/engine)
+          -s, --storage-driver string  Graph driver (overlay, vfs; default: overlay when supported)
+          -D, --debug               Debug logging
+          -h, --help                Print this help
+        """;
+
+    public List<string> Hosts { get; } = [];
+    public string DataRoot { get; private set; } = "/var/lib/engine";
+    public string ExecRoot { get; private set; } = "/run/engine";
+    public string? StorageDriver { get; private set; }
+    public bool Debug { get; private set; }
+    public bool Help { get; private set; }
+
+    /// <summary>Parses "--flag value" and "--flag=value" forms; null with an error message for anything unknown.</summary>
+    public static HostArguments? Parse(string[] args, out string? error)
+    {
+        var parsed = new HostArguments();
+        error = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string? inline = null;
+            var eq = arg.StartsWith("--", StringComparison.Ordinal) ? arg.IndexOf('=') : -1;
+            if (eq > 0)
+            {
+                inline = arg[(eq + 1)..];
+                arg = arg[..eq];
+            }
+            string? Value()
+            {
+                if (inline is not null)
+                {
+                    return inline;
+                }
+                if (i + 1 < args.Length)
+                {
+                    return args[++i];
+                }
+                return null;
+            }
+            switch (arg)
+            {
+                case "-H" or "--host":
+                    if (Value() is not { Length: > 0 } host)
+                    {
+                        error = $"flag needs an argument: {arg}";
+                        return null;
+                    }
+                    parsed.Hosts.Add(host);
+                    break;
+                case "--data-root" or "--exec-root" or "-s" or "--storage-driver":
+                    if (Value() is not { Length: > 0 } value)
+                    {
+                        error = $"flag needs an argument: {arg}";
+                        return null;
+                    }
+                    if (arg == "--data-root")
+                    {
+                        parsed.DataRoot = Path.GetFullPath(value);
+                    }
+                    else if (arg == "--exec-root")
+                    {
+                        parsed.ExecRoot = Path.GetFullPath(value);
+                    }
+                    else
+                    {
+                        parsed.StorageDriver = value;
+                    }
+                    break;
+                case "-D" or "--debug":
+                    parsed.Debug = inline is null || inline is "true" or "1";
+                    break;
+                case "-h" or "--help":
+                    parsed.Help = true;
+                    break;
+                default:
+                    error = $"unknown flag: {args[i]}";
+                    return null;
+            }
+        }
+        if (parsed.Hosts.Count == 0)
+        {
+            parsed.Hosts.Add("unix:///var/run/engine.sock");
+        }
+        foreach (var host in parsed.Hosts)
+        {
+            if (ListenAddress.TryParse(host, out _) is false)
+            {
+                error = $"invalid --host {host}: expected unix:///path or tcp://addr:port";
+                return null;
+            }
+        }
+        return parsed;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Engine.Core.Containers;
+using Engine.Core.SystemInfo;
+using Engine.Storage.Images;
+
+namespace Engine.Http.Json;
+
+/// <summary>
+/// Source-generated JSON for every wire shape. Writing keeps Docker's exact property names (no
+/// naming policy, nulls written); reading is lenient: case-insensitive names, unknown fields
+/// ignored, numbers in strings accepted, trailing commas and comments tolerated, string lists
+/// through <see cref="LenientStringListConverter"/>.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNameCaseInsensitive = true,
+    NumberHandling = JsonNumberHandling.AllowReadingFromString,
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = true,
+    Converters = [typeof(LenientStringListConverter)])]
+[JsonSerializable(typeof(ContainerConfig))]
+[JsonSerializable(typeof(HostConfig))]
+[JsonSerializable(typeof(CreateBodyExtras))]
+[JsonSerializable(typeof(ContainerCreateResponse))]
+[JsonSerializable(typeof(ContainerWaitResponse))]
+[JsonSerializable(typeof(List<ContainerListItem>))]
+[JsonSerializable(typeof(ContainerInspectResponse))]
+[JsonSerializable(typeof(List<ImageListItem>))]
+[JsonSerializable(typeof(ImageInspectResponse))]
+[JsonSerializable(typeof(List<ImageHistoryItem>))]
+[JsonSerializable(typeof(List<ImageDeleteItem>))]
+[JsonSerializable(typeof(ProgressLine))]
+[JsonSerializable(typeof(VersionResponse))]
+[JsonSerializable(typeof(EngineInfo))]
+[JsonSerializable(typeof(EventMessage))]
+[JsonSerializable(typeof(ErrorMessageBody))]
+internal sealed partial class EngineJsonContext : JsonSerializerContext
+{
+}

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Engine.Core.Containers;
+using Engine.Http.Errors;
+using Engine.Storage.Images;
+
+namespace Engine.Http.Json;
+
+/// <summary>Lenient readers of the JSON request bodies (see README: JSON leniency rules).</summary>
+internal static class RequestBodies
+{
+    /// <summary>
+    /// POST /containers/create: the body is a ContainerConfig with an optional HostConfig beside its
+    /// fields. Throws <see cref="BadHttpInputException"/> for an empty, null or malformed body, before
+    /// anything is created.
+    /// </summary>
+    public static (ContainerConfig Config, HostConfig? HostConfig) ReadCreate(ReadOnlySpan<byte> body)
+    {
+        if (IsBlank(body))
+        {
+            throw new BadHttpInputException("Config cannot be empty in order to create a container");
+        }
+        try
+        {
+            var config = JsonSerializer.Deserialize(body, EngineJsonContext.Default.ContainerConfig)
+                ?? throw new BadHttpInputException("Config cannot be empty in order to create a container");
+            var extras = JsonSerializer.Deserialize(body, EngineJsonContext.Default.CreateBodyExtras);
+            Normalize(config);
+            var hostConfig = extras?.HostConfig;
+            if (hostConfig is not null)
+            {
+                Normalize(hostConfig);
+            }
+            return (config, hostConfig);
+        }
+        catch (JsonException e)
+        {
+            throw Malformed(e);
+        }
+    }
+
+    /// <summary>
+    /// POST /containers/(id)/start: an optional HostConfig. An empty body, null, or an object without
+    /// properties ({}) mean "keep the one given at create" and give null.
+    /// </summary>
+    public static HostConfig? ReadStartHostConfig(ReadOnlySpan<byte> body)
+    {
+        if (IsBlank(body))
+        {
+            return null;
+        }
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            if (!reader.Read() || reader.TokenType == JsonTokenType.Null)
+            {
+                return null;
+            }
+            if (reader.TokenType == JsonTokenType.StartObject && reader.Read() && reader.TokenType == JsonTokenType.EndObject)
+            {
+                return null;
+            }
+            var hostConfig = JsonSerializer.Deserialize(body, EngineJsonContext.Default.HostConfig);
+            if (hostConfig is not null)
+            {
+                Normalize(hostConfig);
+            }
+            return hostConfig;
+        }
+        catch (JsonException e)
+        {
+            throw Malformed(e);
+        }
+    }
+
+    private static BadHttpInputException Malformed(JsonException e)
+    {
+        var where = e.Path is { Length: > 0 } path ? $" at {path}" : "";
+        var detail = e.InnerException?.Message ?? e.Message;
+        return new BadHttpInputException($"invalid JSON{where}: {detail}");
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> body) => body.Trim(" \t\r\n"u8).IsEmpty;
+
+    /// <summary>JSON nulls where the model has non-null defaults become those defaults.</summary>
+    private static void Normalize(ContainerConfig c)
+    {
+        c.Hostname ??= "";
+        c.Domainname ??= "";
+        c.User ??= "";
+        c.Image ??= "";
+        c.WorkingDir ??= "";
+        c.MacAddress ??= "";
+    }
+
+    private static void Normalize(HostConfig h)
+    {
+        h.ContainerIDFile ??= "";
+        h.LogConfig ??= new LogConfig();
+        h.LogConfig.Type ??= "json-file";
+        h.NetworkMode ??= "";
+        h.RestartPolicy ??= new RestartPolicy();
+        h.RestartPolicy.Name ??= "";
+        h.IpcMode ??= "";
+        h.PidMode ??= "";
+        h.UTSMode ??= "";
+        h.CgroupParent ??= "";
+        h.CpusetCpus ??= "";
+        h.CpusetMems ??= "";
+    }
+}

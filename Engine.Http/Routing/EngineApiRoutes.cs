@@ -1,0 +1,38 @@
+using Engine.Http.Handlers;
+
+namespace Engine.Http.Routing;
+
+/// <summary>
+/// Every route served through Kestrel's HTTP pipeline, unversioned and under /v{x.y}. The hijacked
+/// ones (attach, later exec start) are in <see cref="Hijack.HijackRoutes"/> and never reach Kestrel.
+/// </summary>
+internal sealed class EngineApiRoutes
+{
+    public RouteTable<ApiHandler> Table { get; } = new RouteTable<ApiHandler>()
+        // Misc
+        .Add("GET", "/_ping", SystemHandlers.PingAsync)
+        .Add("HEAD", "/_ping", SystemHandlers.PingAsync)
+        .Add("GET", "/version", SystemHandlers.VersionAsync)
+        .Add("GET", "/info", SystemHandlers.InfoAsync)
+        .Add("GET", "/events", SystemHandlers.EventsAsync)
+        // Containers
+        .Add("POST", "/containers/create", ContainerHandlers.CreateAsync)
+        .Add("GET", "/containers/json", ContainerHandlers.ListAsync)
+        .Add("GET", "/containers/{id}/json", ContainerHandlers.InspectAsync)
+        .Add("POST", "/containers/{id}/start", ContainerHandlers.StartAsync)
+        .Add("POST", "/containers/{id}/wait", ContainerHandlers.WaitAsync)
+        .Add("POST", "/containers/{id}/stop", ContainerHandlers.StopAsync)
+        .Add("POST", "/containers/{id}/kill", ContainerHandlers.KillAsync)
+        .Add("POST", "/containers/{id}/restart", ContainerHandlers.RestartAsync)
+        .Add("POST", "/containers/{id}/rename", ContainerHandlers.RenameAsync)
+        .Add("POST", "/containers/{id}/resize", ContainerHandlers.ResizeAsync)
+        .Add("DELETE", "/containers/{id}", ContainerHandlers.RemoveAsync)
+        .Add("GET", "/containers/{id}/logs", ContainerHandlers.LogsAsync)
+        // Images
+        .Add("GET", "/images/json", ImageHandlers.ListAsync)
+        .Add("POST", "/images/create", ImageHandlers.CreateAsync)
+        .Add("GET", "/images/{name*}/json", ImageHandlers.InspectAsync)
+        .Add("GET", "/images/{name*}/history", ImageHandlers.HistoryAsync)
+        .Add("POST", "/images/{name*}/tag", ImageHandlers.TagAsync)
+        .Add("DELETE", "/images/{name*}", ImageHandlers.DeleteAsync);
+}

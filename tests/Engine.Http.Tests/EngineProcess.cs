@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using Engine.TestKit;
+
+namespace Engine.Http.Tests;
+
+/// <summary>
+/// Runs the real daemon (the `engine` built from Engine.Host, copied beside this assembly) on a
+/// temporary socket, data root and exec root; ready once /_ping answers. Disposing sends SIGTERM,
+/// waits for a clean exit (the engine stops its containers and removes its socket), and deletes
+/// the temporary directories. Use as an xunit class or collection fixture.
+/// </summary>
+public sealed class EngineProcess : IAsyncLifetime
+{
+    private readonly StringBuilder _log = new();
+    private Process? _process;
+
+    public EngineProcess()
+    {
+        Root = TestPaths.NewTempDir("engine");
+        SocketPath = Path.Combine(Root, "engine.sock");
+        DataRoot = Path.Combine(Root, "data");
+        ExecRoot = Path.Combine(Root, "exec");
+    }
+
+    public string Root { get; }
+    public string SocketPath { get; }
+    public string DataRoot { get; }
+    public string ExecRoot { get; }
+
+    /// <summary>The DOCKER_HOST value for clients.</summary>
+    public string DockerHost => "unix://" + SocketPath;
+
+    /// <summary>What the engine printed so far (stdout and stderr), for failure messages.</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public static string ExecutablePath => Path.Combine(AppContext.BaseDirectory, "engine");
+
+    public async Task InitializeAsync()
+    {
+        var start = new ProcessStartInfo(ExecutablePath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "--host", DockerHost, "--data-root", DataRoot, "--exec-root", ExecRoot, "--debug" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        _process = Process.Start(start) ?? throw new InvalidOperationException("engine did not start");
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!await PingAsync())
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"engine exited with {_process.ExitCode} before answering /_ping:\n{Log}");
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"engine did not answer /_ping within 30 s:\n{Log}");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            Kill(_process.Id, 15);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+        if (_process is { HasExited: true })
+        {
+            ExitCode = _process.ExitCode;
+        }
+        _process?.Dispose();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A mount the engine left behind; the engine's own tests report that.
+        }
+    }
+
+    /// <summary>Exit code of the daemon once it has exited (after DisposeAsync), else null.</summary>
+    public int? ExitCode { get; private set; }
+
+    /// <summary>An HttpClient talking to the engine's socket (base address http://engine).</summary>
+    public HttpClient CreateHttpClient() => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (_, cancellationToken) =>
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath), cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    })
+    { BaseAddress = new Uri("http://engine") };
+
+    /// <summary>Runs the docker CLI against this engine.</summary>
+    public Task<DockerCliResult> DockerAsync(params string[] args) => DockerCli.RunAsync(DockerHost, args);
+
+    private async Task<bool> PingAsync()
+    {
+        if (!File.Exists(SocketPath))
+        {
+            return false;
+        }
+        try
+        {
+            using var client = CreateHttpClient();
+            client.Timeout = TimeSpan.FromSeconds(2);
+            using var response = await client.GetAsync("/_ping");
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or SocketException)
+        {
+            return false;
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+
+    private static void Kill(int pid, int signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+        kill?.WaitForExit();
+    }
+}
