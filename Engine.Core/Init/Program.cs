@@ -63,6 +63,10 @@ internal static class Program
 
     private static void RunExec(InitSpec spec, ControlChannel channel)
     {
+        if (spec.MountNamespace.Length > 0)
+        {
+            Sys.JoinMountNamespace(spec.MountNamespace);
+        }
         if (spec.Process.Tty)
         {
             Pty.Setup("/dev/pts", spec.Process, channel);
