@@ -16,6 +16,12 @@ internal static class Program
         {
             channel = new ControlChannel();
             var spec = channel.ReadSpec();
+            // Reject a bad spec before the engine wires anything.
+            Capabilities.Parse(spec.Capabilities);
+            foreach (var limit in spec.Rlimits)
+            {
+                Rlimits.Resource(limit.Name);
+            }
             switch (spec.Mode)
             {
                 case "container":
