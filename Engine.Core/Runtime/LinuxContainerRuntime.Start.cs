@@ -108,15 +108,16 @@ public sealed partial class LinuxContainerRuntime
             Process = ToInit(process),
         };
         int target = owner.Pid;
-        // The init is not visible from inside the container's mount namespace: spawn it through a descriptor
-        // opened here (/proc/self/fd/N resolves in the child, which is already in the container's /proc).
-        using var init = Native.Open(initPath, Native.O_PATH);
+        // The init is a dynamically linked host binary: spawned after joining the container's mount namespace,
+        // neither it nor its ELF interpreter would be found. So this thread joins ipc, uts, net and pid, and the
+        // init joins the mount namespace itself (InitSpec.MountNamespace) before anything else.
+        initSpec.MountNamespace = $"/proc/{target}/ns/mnt";
         var result = await LaunchAsync(context with { InitPid = target }, initSpec, process, fds =>
         {
             var namespaces = new List<(SafeFdHandle Fd, int Type, string Path)>();
             try
             {
-                foreach (var (name, type) in new[] { ("ipc", Native.CLONE_NEWIPC), ("uts", Native.CLONE_NEWUTS), ("net", Native.CLONE_NEWNET), ("pid", Native.CLONE_NEWPID), ("mnt", Native.CLONE_NEWNS) })
+                foreach (var (name, type) in new[] { ("ipc", Native.CLONE_NEWIPC), ("uts", Native.CLONE_NEWUTS), ("net", Native.CLONE_NEWNET), ("pid", Native.CLONE_NEWPID) })
                 {
                     string path = $"/proc/{target}/ns/{name}";
                     namespaces.Add((Native.Open(path, Native.O_RDONLY), type, path));
@@ -126,7 +127,7 @@ public sealed partial class LinuxContainerRuntime
                 {
                     Native.SetNs(fd, type, path);
                 }
-                return Native.Spawn($"/proc/self/fd/{init.Fd}", ["engine-init"], [], fds);
+                return Native.Spawn(initPath, ["engine-init"], [], fds);
             }
             finally
             {
