@@ -15,12 +15,17 @@ internal static class Capabilities
         "CHECKPOINT_RESTORE",
     ];
 
-    /// <summary>The mask of <paramref name="names"/> ("CAP_X" or "X", any case); unknown names fail.</summary>
+    /// <summary>The mask of <paramref name="names"/> ("CAP_X" or "X", any case, or "ALL"); unknown names fail.</summary>
     public static ulong Parse(IEnumerable<string> names)
     {
         ulong mask = 0;
         foreach (var name in names)
         {
+            if (name.Equals("ALL", StringComparison.OrdinalIgnoreCase))
+            {
+                mask |= (1UL << Names.Length) - 1;
+                continue;
+            }
             string bare = name.StartsWith("CAP_", StringComparison.OrdinalIgnoreCase) ? name[4..] : name;
             int index = Array.FindIndex(Names, n => n.Equals(bare, StringComparison.OrdinalIgnoreCase));
             if (index < 0)

@@ -7,7 +7,7 @@ namespace Engine.Init;
 internal static class ProcessLauncher
 {
     /// <summary>Returns only by throwing.</summary>
-    public static void Exec(InitSpec spec, bool createCwd)
+    public static void Exec(InitSpec spec)
     {
         var process = spec.Process;
         if (process.Args.Count == 0 || process.Args[0].Length == 0)
@@ -22,11 +22,7 @@ internal static class ProcessLauncher
             env.Add("HOME=" + (user.Home.Length == 0 ? "/" : user.Home));
         }
 
-        string cwd = process.Cwd.Length == 0 ? "/" : process.Cwd;
-        if (createCwd)
-        {
-            SecurePath.Create("/", cwd, file: false);
-        }
+        string cwd = WorkingDirectory(process);
 
         ulong capabilities = Capabilities.Parse(spec.Capabilities);
         int lastCap = Capabilities.LastCap();
@@ -58,6 +54,8 @@ internal static class ProcessLauncher
         int errno = Sys.Execve(path, process.Args, env);
         throw new InitException(ExecutableLookup.ExecError(name, errno));
     }
+
+    public static string WorkingDirectory(InitProcess process) => process.Cwd.Length == 0 ? "/" : process.Cwd;
 
     private static string? ReadOptional(string path)
     {

@@ -54,6 +54,8 @@ internal static class Program
             RootFs.BindConsole(spec.RootFs, number);
         }
         RootFs.PivotRoot(spec.RootFs);
+        // Docker creates WorkingDir; before a read-only remount of the root.
+        SecurePath.Create("/", ProcessLauncher.WorkingDirectory(spec.Process), file: false);
         RootFs.Harden(spec);
         if (spec.Hostname.Length > 0)
         {
@@ -64,7 +66,7 @@ internal static class Program
             Sys.Setdomainname(spec.Domainname);
         }
         ReadyAndWait(channel);
-        ProcessLauncher.Exec(spec, createCwd: true);
+        ProcessLauncher.Exec(spec);
     }
 
     private static void RunExec(InitSpec spec, ControlChannel channel)
@@ -78,7 +80,7 @@ internal static class Program
             Pty.Setup("/dev/pts", spec.Process, channel);
         }
         ReadyAndWait(channel);
-        ProcessLauncher.Exec(spec, createCwd: false);
+        ProcessLauncher.Exec(spec);
     }
 
     private static void ReadyAndWait(ControlChannel channel)

@@ -61,5 +61,18 @@ internal static partial class Sys
     public static void SetControllingTerminal(SafeFd fd)
         => Check(ioctl(fd.Fd, TIOCSCTTY, 0), "ioctl(TIOCSCTTY)", "pty");
 
-    public static void Setsid() => Check(setsid(), "setsid");
+    [LibraryImport("libc", EntryPoint = "getsid", SetLastError = true)]
+    private static partial int getsid(int pid);
+
+    [LibraryImport("libc", EntryPoint = "getpid")]
+    private static partial int getpid();
+
+    /// <summary>A new session; already being a session leader (spawned with POSIX_SPAWN_SETSID) is fine.</summary>
+    public static void Setsid()
+    {
+        if (setsid() == -1 && !(LastErrno == EPERM && getsid(0) == getpid()))
+        {
+            throw Error("setsid");
+        }
+    }
 }
