@@ -13,8 +13,8 @@ internal static class CgroupFiles
         "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm",
     ];
 
-    /// <summary>Writes a control file; <paramref name="create"/> only matters off a real cgroupfs (tests).</summary>
-    public static void Write(string dir, string file, string value) => Native.WriteControlFile(Path.Combine(dir, file), value, create: !IsCgroupFs(dir));
+    /// <summary>Writes a control file (O_CREAT|O_TRUNC: harmless on cgroupfs, needed in a plain directory in tests).</summary>
+    public static void Write(string dir, string file, string value) => Native.WriteControlFile(Path.Combine(dir, file), value, create: true);
 
     public static string? Read(string dir, string file)
     {
