@@ -27,6 +27,8 @@ internal static class ProcessLauncher
         ulong capabilities = Capabilities.Parse(spec.Capabilities);
         int lastCap = Capabilities.LastCap();
         capabilities &= lastCap >= 63 ? ulong.MaxValue : (1UL << (lastCap + 1)) - 1;
+        // What we do not hold we cannot give (e.g. Privileged ALL when the engine itself runs with fewer capabilities).
+        capabilities &= Sys.GetPermittedCapabilities();
 
         Rlimits.Apply(spec.Rlimits);
 

@@ -11,6 +11,9 @@ internal static partial class Sys
     [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
     private static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
 
+    [LibraryImport("libc", EntryPoint = "capget", SetLastError = true)]
+    private static unsafe partial int capget(uint* header, uint* data);
+
     [LibraryImport("libc", EntryPoint = "capset", SetLastError = true)]
     private static unsafe partial int capset(uint* header, uint* data);
 
@@ -22,6 +25,17 @@ internal static partial class Sys
         {
             throw Error("prctl(PR_CAPBSET_DROP)", name);
         }
+    }
+
+    /// <summary>The calling thread's permitted set (capget(2)).</summary>
+    public static unsafe ulong GetPermittedCapabilities()
+    {
+        uint* header = stackalloc uint[2];
+        header[0] = _LINUX_CAPABILITY_VERSION_3;
+        header[1] = 0;
+        uint* data = stackalloc uint[6];
+        Check(capget(header, data), "capget");
+        return data[1] | ((ulong)data[4] << 32);
     }
 
     /// <summary>capset(2) on the calling thread: effective, permitted and inheritable all set to <paramref name="mask"/>.</summary>

@@ -13,8 +13,9 @@ internal static partial class Sys
     [LibraryImport("libc", EntryPoint = "close_range", SetLastError = true)]
     private static partial int close_range(uint first, uint last, uint flags);
 
-    [LibraryImport("libc", EntryPoint = "sigaction", SetLastError = true)]
-    private static unsafe partial int sigaction(int signum, byte* action, byte* oldAction);
+    // The raw system call: glibc's sigaction refuses 32 and 33 (its own), which can still arrive ignored.
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static unsafe partial int syscall_rt_sigaction(long number, long signum, byte* action, byte* oldAction, long sigsetSize);
 
     [LibraryImport("libc", EntryPoint = "pthread_sigmask")]
     private static unsafe partial int pthread_sigmask(int how, byte* set, byte* oldSet);
@@ -49,19 +50,20 @@ internal static partial class Sys
     /// </summary>
     public static unsafe void ResetSignals()
     {
-        // glibc struct sigaction: handler first; 152 bytes on 64-bit.
-        byte* old = stackalloc byte[256];
-        byte* dfl = stackalloc byte[256];
-        new Span<byte>(dfl, 256).Clear();
+        // Kernel struct sigaction: handler first, then flags, restorer, an 8-byte mask.
+        long number = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 134 : 13;
+        byte* old = stackalloc byte[64];
+        byte* dfl = stackalloc byte[64];
+        new Span<byte>(dfl, 64).Clear();
         for (int sig = 1; sig < 65; sig++)
         {
             if (sig is 9 or 19)
             {
                 continue;
             }
-            if (sigaction(sig, null, old) == 0 && *(nint*)old == 1 /* SIG_IGN */)
+            if (syscall_rt_sigaction(number, sig, null, old, 8) == 0 && *(nint*)old == 1 /* SIG_IGN */)
             {
-                sigaction(sig, dfl, null);
+                syscall_rt_sigaction(number, sig, dfl, null, 8);
             }
         }
         byte* empty = stackalloc byte[128];

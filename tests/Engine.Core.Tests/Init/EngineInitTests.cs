@@ -82,6 +82,35 @@ public sealed class EngineInitTests : IDisposable
         Assert.Equal("CapEff:\t00000000a80425fb\nCapBnd:\t00000000a80425fb\n", result.Output);
     }
 
+    [Theory]
+    [InlineData("", "uid=0(root) gid=0(root) HOME=/root")]
+    [InlineData("app", "uid=1000(app) gid=1000(app) groups=1001(extra) HOME=/home/app")]
+    [InlineData("1000", "uid=1000(app) gid=1000(app) groups=1001(extra) HOME=/home/app")]
+    [InlineData("app:extra", "uid=1000(app) gid=1001(extra) HOME=/home/app")]
+    [InlineData("1000:0", "uid=1000(app) gid=0(root) HOME=/home/app")]
+    [InlineData("4242", "uid=4242 gid=0(root) HOME=/")]
+    [InlineData("4242:4343", "uid=4242 gid=4343 HOME=/")]
+    public void Container_resolves_the_user_as_Docker_does(string user, string expected)
+    {
+        CreateRootFs();
+        var spec = ContainerSpec("sh", "-c", "echo $(id) HOME=$HOME");
+        spec.Process.User = user;
+
+        var result = InitHarness.Run(spec, inNewNamespaces: true);
+
+        Assert.Equal(expected + "\n", result.Output);
+    }
+
+    [Fact]
+    public void Container_process_starts_with_no_ignored_or_blocked_signals()
+    {
+        CreateRootFs();
+        // grep itself as PID 1: busybox sh would ignore SIGQUIT on its own.
+        var result = InitHarness.Run(ContainerSpec("grep", "-E", "Sig(Ign|Blk)", "/proc/self/status"), inNewNamespaces: true);
+
+        Assert.Equal("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n", result.Output);
+    }
+
     [Fact]
     public void Container_reports_an_unknown_user_as_Docker_does()
     {
@@ -138,6 +167,7 @@ public sealed class EngineInitTests : IDisposable
         }
         list.WaitForExit();
         File.WriteAllText(Path.Combine(_rootFs, "etc/passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n");
+        Directory.CreateDirectory(Path.Combine(_rootFs, "root"));
         File.WriteAllText(Path.Combine(_rootFs, "etc/group"), "root:x:0:\napp:x:1000:\nextra:x:1001:app\n");
     }
 }
