@@ -19,7 +19,16 @@ public sealed class EngineInitTests : IDisposable
 
     private readonly string _rootFs = TestPaths.NewTempDir("init-rootfs");
 
-    public void Dispose() => Directory.Delete(_rootFs, recursive: true);
+    private readonly List<string> _hostFiles = [];
+
+    public void Dispose()
+    {
+        Directory.Delete(_rootFs, recursive: true);
+        foreach (var path in _hostFiles)
+        {
+            File.Delete(path);
+        }
+    }
 
     [Fact]
     public void Exec_runs_the_command_and_closes_the_control_socket()
@@ -112,6 +121,56 @@ public sealed class EngineInitTests : IDisposable
     }
 
     [Fact]
+    public void Container_masks_and_protects_proc_and_sys_unless_privileged()
+    {
+        CreateRootFs();
+        const string script = "mount | grep -E ' on /(sys|proc/sys|proc/keys) '";
+
+        var confined = InitHarness.Run(ContainerSpec("sh", "-c", script), inNewNamespaces: true);
+        var privilegedSpec = ContainerSpec("sh", "-c", script);
+        privilegedSpec.Privileged = true;
+        var privileged = InitHarness.Run(privilegedSpec, inNewNamespaces: true);
+
+        Assert.Contains("sysfs on /sys type sysfs (ro,", confined.Output, StringComparison.Ordinal);
+        Assert.Contains("proc on /proc/sys type proc (ro,", confined.Output, StringComparison.Ordinal);
+        Assert.Contains(" on /proc/keys ", confined.Output, StringComparison.Ordinal);
+        Assert.Contains("sysfs on /sys type sysfs (rw,", privileged.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("/proc/sys ", privileged.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Container_mount_target_never_follows_a_symlink_out_of_the_root()
+    {
+        CreateRootFs();
+        string name = "engine-init-escape-" + Guid.NewGuid().ToString("N")[..8];
+        File.CreateSymbolicLink(Path.Combine(_rootFs, "escape"), "../../../../../../tmp");
+        var spec = ContainerSpec("cat", "/escape/" + name);
+        spec.Mounts.Add(new InitMount { Source = WriteHostFile("escape", "inside\n"), Target = "/escape/" + name, Type = "bind", Options = ["rbind"] });
+
+        var result = InitHarness.Run(spec, inNewNamespaces: true);
+
+        Assert.Equal("inside\n", result.Output);
+        Assert.False(File.Exists("/tmp/" + name));
+        Assert.True(File.Exists(Path.Combine(_rootFs, "tmp", name)));
+    }
+
+    [Fact]
+    public void Container_with_tty_gets_a_pty_of_its_own_devpts_as_controlling_terminal()
+    {
+        CreateRootFs();
+        var spec = ContainerSpec("sh", "-c", "tty; stty size; ls -l /proc/self/fd/0 | grep -o '/dev/.*'");
+        spec.Process.Tty = true;
+        spec.Process.TtyRows = 33;
+        spec.Process.TtyColumns = 101;
+
+        var result = InitHarness.Run(spec, inNewNamespaces: true);
+
+        Assert.Equal(["pty", "ready"], result.Messages.Select(m => m.Type));
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("/dev/pts/0\r\n33 101\r\n/dev/pts/0\r\n", result.TtyOutput);
+    }
+
+    [Fact]
     public void Container_reports_an_unknown_user_as_Docker_does()
     {
         CreateRootFs();
@@ -144,6 +203,7 @@ public sealed class EngineInitTests : IDisposable
     {
         string path = _rootFs + "-" + name;
         File.WriteAllText(path, content);
+        _hostFiles.Add(path);
         return path;
     }
 

@@ -12,7 +12,8 @@ namespace Engine.Core.Tests.Init;
 /// </summary>
 internal static class InitHarness
 {
-    public sealed record Result(IReadOnlyList<InitMessage> Messages, string Output, int ExitCode);
+    /// <param name="TtyOutput">What the process wrote to its terminal (read from the pty master of the `pty` message), or null.</param>
+    public sealed record Result(IReadOnlyList<InitMessage> Messages, string Output, int ExitCode, string? TtyOutput);
 
     public static string InitPath
     {
@@ -57,18 +58,22 @@ internal static class InitHarness
 
         var messages = new List<InitMessage>();
         int control = pair[0];
+        int master = -1;
         try
         {
             Send(control, JsonSerializer.SerializeToUtf8Bytes(spec, InitJsonContext.Default.InitSpec));
-            var buffer = new byte[65536];
             while (true)
             {
-                nint n = recv(control, buffer, (nuint)buffer.Length, 0);
-                if (n <= 0)
+                var (packet, passedFd) = ReceiveWithFd(control);
+                if (packet.Length == 0)
                 {
                     break;
                 }
-                var message = JsonSerializer.Deserialize(buffer.AsSpan(0, (int)n), InitJsonContext.Default.InitMessage)!;
+                if (passedFd >= 0)
+                {
+                    master = passedFd;
+                }
+                var message = JsonSerializer.Deserialize(packet, InitJsonContext.Default.InitMessage)!;
                 messages.Add(message);
                 if (message.Type == "ready")
                 {
@@ -93,7 +98,59 @@ internal static class InitHarness
         {
         }
         int exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
-        return new Result(messages, text, exitCode);
+        return new Result(messages, text, exitCode, master >= 0 ? ReadPty(master) : null);
+    }
+
+    // The slave is closed once the process exited: the master yields what is buffered, then EIO.
+    private static string ReadPty(int master)
+    {
+        var output = new MemoryStream();
+        var buffer = new byte[4096];
+        while (true)
+        {
+            nint n = read(master, buffer, (nuint)buffer.Length);
+            if (n <= 0)
+            {
+                break;
+            }
+            output.Write(buffer, 0, (int)n);
+        }
+        close(master);
+        return Encoding.UTF8.GetString(output.ToArray());
+    }
+
+    // recvmsg with room for one SCM_RIGHTS descriptor; msghdr, iovec and cmsghdr laid out by hand (64-bit Linux).
+    private static (byte[] Packet, int Fd) ReceiveWithFd(int fd)
+    {
+        const int bufferSize = 65536, controlSize = 24;
+        nint memory = Marshal.AllocHGlobal(56 + 16 + controlSize + bufferSize);
+        try
+        {
+            nint msg = memory, iov = memory + 56, control = iov + 16, data = control + controlSize;
+            for (int i = 0; i < 56 + 16 + controlSize; i += 8)
+            {
+                Marshal.WriteInt64(memory + i, 0);
+            }
+            Marshal.WriteIntPtr(iov, data);
+            Marshal.WriteInt64(iov + 8, bufferSize);
+            Marshal.WriteIntPtr(msg + 16, iov);
+            Marshal.WriteInt64(msg + 24, 1);
+            Marshal.WriteIntPtr(msg + 32, control);
+            Marshal.WriteInt64(msg + 40, controlSize);
+            nint n = recvmsg(fd, msg, 0);
+            if (n < 0)
+            {
+                throw new InvalidOperationException($"recvmsg: errno {Marshal.GetLastPInvokeError()}");
+            }
+            var packet = new byte[n];
+            Marshal.Copy(data, packet, 0, (int)n);
+            bool hasFd = Marshal.ReadInt64(msg + 40) >= 20 && Marshal.ReadInt32(control + 8) == 1 && Marshal.ReadInt32(control + 12) == 1;
+            return (packet, hasFd ? Marshal.ReadInt32(control + 16) : -1);
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(memory);
+        }
     }
 
     private static void Send(int fd, byte[] data)
@@ -127,7 +184,10 @@ internal static class InitHarness
     private static extern nint send(int fd, byte[] buf, nuint length, int flags);
 
     [DllImport("libc", SetLastError = true)]
-    private static extern nint recv(int fd, [Out] byte[] buf, nuint length, int flags);
+    private static extern nint recvmsg(int fd, nint msg, int flags);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern nint read(int fd, [Out] byte[] buf, nuint length);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int waitpid(int pid, out int status, int options);
