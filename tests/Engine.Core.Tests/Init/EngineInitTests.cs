@@ -51,6 +51,18 @@ public sealed class EngineInitTests : IDisposable
     }
 
     [Fact]
+    public void Exec_joins_the_mount_namespace_it_is_given_from_its_multithreaded_runtime()
+    {
+        var spec = ExecSpec("/bin/sh", "-c", "echo joined");
+        spec.MountNamespace = "/proc/self/ns/mnt";
+
+        var result = InitHarness.Run(spec, inNewNamespaces: false);
+
+        Assert.Equal("joined\n", result.Output);
+        Assert.Equal(0, result.ExitCode);
+    }
+
+    [Fact]
     public void Exec_reports_a_missing_path_as_Docker_does()
     {
         var result = InitHarness.Run(ExecSpec("/no/such/file"), inNewNamespaces: false);
