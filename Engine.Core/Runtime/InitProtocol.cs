@@ -30,6 +30,14 @@ internal sealed class InitSpec
     public List<InitRlimit> Rlimits { get; set; } = [];
 
     public InitProcess Process { get; set; } = new();
+
+    /// <summary>
+    /// Exec mode: the container's mount namespace (e.g. "/proc/PID/ns/mnt", opened in the engine's mount namespace)
+    /// that the init joins itself, with unshare(CLONE_FS) + setns, before anything else. Needed because the init is a
+    /// dynamically linked host binary: spawned after a setns into the container's mount namespace, neither its path nor
+    /// its ELF interpreter (ld-linux, libc) would be found there. Empty: the init is already in that namespace.
+    /// </summary>
+    public string MountNamespace { get; set; } = "";
 }
 
 internal sealed class InitProcess

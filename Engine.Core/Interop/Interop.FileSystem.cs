@@ -1,0 +1,55 @@
+using System.Text;
+using Tmds.Linux;
+
+namespace Engine.Core.Interop;
+
+/// <summary>rmdir and small control-file writes (cgroupfs, procfs) that fail with errno and path.</summary>
+internal static unsafe partial class Interop
+{
+    private const int O_CREAT = 0x40;
+    private const int O_TRUNC = 0x200;
+
+    /// <summary>rmdir(2); returns 0 or the errno (callers decide what to retry).</summary>
+    public static int RemoveDirectory(string path)
+    {
+        byte[] bytes = NullTerminated(path);
+        fixed (byte* p = bytes)
+        {
+            while (true)
+            {
+                if (LibC.rmdir(p) == 0)
+                {
+                    return 0;
+                }
+                int errno = LibC.errno;
+                if (errno != EINTR)
+                {
+                    return errno;
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes <paramref name="value"/> with one write(2) (a cgroup file takes one value per write).</summary>
+    public static void WriteControlFile(string path, string value, bool create = false)
+    {
+        using var fd = Open(path, O_WRONLY | (create ? O_CREAT | O_TRUNC : 0));
+        byte[] bytes = Encoding.ASCII.GetBytes(value);
+        fixed (byte* p = bytes)
+        {
+            while (true)
+            {
+                long n = LibC.write(fd.Fd, p, (size_t)(ulong)bytes.Length);
+                if (n >= 0)
+                {
+                    return;
+                }
+                int errno = LibC.errno;
+                if (errno != EINTR)
+                {
+                    throw Error(errno, $"write \"{value}\" to", path);
+                }
+            }
+        }
+    }
+}
