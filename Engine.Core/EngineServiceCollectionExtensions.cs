@@ -41,7 +41,7 @@ public static class EngineServiceCollectionExtensions
             s.Driver = e.Value.StorageDriver;
         });
         services.TryAddSingleton(TimeProvider.System);
-        // RUNTIME-REGISTRATION
+        services.TryAddSingleton<IContainerRuntime, LinuxContainerRuntime>();
         services.TryAddSingleton<IEventService, EventService>();
         services.TryAddSingleton<ContainerManager>();
         services.TryAddSingleton<IContainerService>(sp => sp.GetRequiredService<ContainerManager>());
