@@ -1,18 +1,27 @@
+using Engine.Storage.Drivers;
 using Engine.Storage.Images;
 using Engine.Storage.Layers;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Engine.Storage;
 
 public static class StorageServiceCollectionExtensions
 {
-    /// <summary>Registers the image and layer stores. Configure <see cref="StorageOptions"/> with the Options pattern.</summary>
+    /// <summary>
+    /// Registers the graph driver (overlay when the host can mount it, else vfs, unless
+    /// <see cref="StorageOptions.Driver"/> names one), the layer store and the image store, as replaceable
+    /// singletons. Configure <see cref="StorageOptions"/> with the Options pattern.
+    /// </summary>
     public static IServiceCollection AddEngineStorage(this IServiceCollection services)
     {
         services.AddOptions<StorageOptions>();
-        // Implementations are registered here by the storage work (TryAddSingleton<IImageStore, ...>).
-        _ = typeof(IImageStore);
-        _ = typeof(ILayerStore);
+        services.TryAddSingleton<IGraphDriver>(sp => GraphDrivers.Open(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.TryAddSingleton<LayerStore>();
+        services.TryAddSingleton<ILayerStore>(sp => sp.GetRequiredService<LayerStore>());
+        services.TryAddSingleton<ImageStore>();
+        services.TryAddSingleton<IImageStore>(sp => sp.GetRequiredService<ImageStore>());
         return services;
     }
 }

@@ -1,3 +1,5 @@
+using Engine.Storage.Layers;
+
 namespace Engine.Storage.Images;
 
 /// <summary>Images and the names that point at them. Thread-safe; every change is persisted atomically.</summary>
@@ -26,8 +28,32 @@ public interface IImageStore
     /// </summary>
     Task<IReadOnlyList<ImageDeleteResult>> DeleteAsync(string nameOrId, bool force, bool noPrune, Func<string, bool> isInUse, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// As the other overload, with the container that uses an image id (or null) so the conflict names it and
+    /// tells a running container (never deletable) from a stopped one (deletable with force).
+    /// </summary>
+    Task<IReadOnlyList<ImageDeleteResult>> DeleteAsync(string nameOrId, bool force, bool noPrune, Func<string, ImageUser?> findUser, CancellationToken cancellationToken = default);
+
     /// <summary>Parent chain, newest first.</summary>
     IReadOnlyList<Image> History(string nameOrId);
+
+    /// <summary>
+    /// Creates an image from a container's read-write layer: its diff becomes a new layer on top of the
+    /// parent image's layers, the parent is <paramref name="parentImageId"/> (or the image named by
+    /// <paramref name="containerConfig"/>.Image), and repo:tag is set when given.
+    /// </summary>
+    Task<Image> CommitAsync(IReadWriteLayer rwLayer, ContainerConfig? config, string? comment, string? author, string? repository, string? tag,
+        string? containerId, ContainerConfig? containerConfig, string? parentImageId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The exact config bytes the image id is the digest of.</summary>
+    byte[] GetConfigBytes(string imageId);
+
+    /// <summary>
+    /// Adds an image from its config bytes; every layer in its rootfs must already be registered (the caller's
+    /// reference on the top layer is taken over). Tags are not touched. Returns the existing image when the
+    /// id is known (and then releases the caller's reference).
+    /// </summary>
+    Task<Image> AddAsync(byte[] configBytes, string? parentImageId, CancellationToken cancellationToken = default);
 }
 
 public sealed class ImportOptions
@@ -40,3 +66,6 @@ public sealed class ImportOptions
 
 /// <summary>One entry of DELETE /images: exactly one of the two is set.</summary>
 public sealed record ImageDeleteResult(string? Untagged, string? Deleted);
+
+/// <summary>A container that uses an image: its id and whether it runs.</summary>
+public sealed record ImageUser(string ContainerId, bool Running);

@@ -25,4 +25,6 @@ public sealed class Image
     public IReadOnlyList<string> RepoTags { get; init; } = [];
     public IReadOnlyList<string> RepoDigests { get; init; } = [];
     public Dictionary<string, string>? Labels => Config?.Labels;
+    /// <summary>The config's history (build steps, newest last), as GET /images/(name)/history shows it.</summary>
+    public IReadOnlyList<HistoryEntry> ConfigHistory { get; init; } = [];
 }

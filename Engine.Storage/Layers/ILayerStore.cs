@@ -1,3 +1,5 @@
+using Engine.Storage.Drivers;
+
 namespace Engine.Storage.Layers;
 
 /// <summary>Read-write layers of containers, on top of an image's layers.</summary>
@@ -11,7 +13,34 @@ public interface ILayerStore
 
     /// <summary>Unmounts (if mounted) and deletes the container's layer. Idempotent.</summary>
     Task RemoveReadWriteLayerAsync(string containerId, CancellationToken cancellationToken = default);
+
+    /// <summary>The graph driver in use: "overlay" or "vfs".</summary>
+    string DriverName { get; }
+
+    /// <summary>
+    /// Applies a layer tar (any supported compression) on top of <paramref name="parentChainId"/> and returns the
+    /// layer with one reference taken for the caller. The diffID is hashed while applying. When a layer with the
+    /// same chainID exists, the new copy is dropped and the existing layer is referenced instead.
+    /// </summary>
+    Task<LayerInfo> RegisterAsync(Stream archive, string? parentChainId, CancellationToken cancellationToken = default);
+
+    /// <summary>The layer with that chainID, or null. Takes no reference.</summary>
+    LayerInfo? TryGetLayer(string chainId);
+
+    /// <summary>Takes one more reference on a layer (NotFound when absent).</summary>
+    LayerInfo Acquire(string chainId);
+
+    /// <summary>Drops one reference; at zero the layer is deleted and its parent released. Returns the deleted layers.</summary>
+    Task<IReadOnlyList<LayerInfo>> ReleaseAsync(string chainId, CancellationToken cancellationToken = default);
+
+    IReadOnlyList<LayerInfo> Layers();
+
+    /// <summary>The layer's own content as an uncompressed tar with aufs whiteouts (as it was registered when possible).</summary>
+    Stream ExportLayer(string chainId);
 }
+
+/// <summary>One image layer. Ids are "sha256:hex".</summary>
+public sealed record LayerInfo(string ChainId, string DiffId, string? ParentChainId, long Size, string CacheId);
 
 public interface IReadWriteLayer
 {
@@ -25,4 +54,13 @@ public interface IReadWriteLayer
 
     /// <summary>Bytes written by the container (SizeRw).</summary>
     long Size();
+
+    /// <summary>The chainID of the image layer below, or null.</summary>
+    string? ParentChainId { get; }
+
+    /// <summary>What the container changed (GET /containers/(id)/changes), sorted by path.</summary>
+    IReadOnlyList<Change> Changes();
+
+    /// <summary>The container's changes as a layer tar with aufs whiteouts (commit, export of a diff).</summary>
+    Stream Diff();
 }
