@@ -69,14 +69,15 @@ public sealed partial class ContainerManager : IContainerService
                 state.ExitCode = 128 + Signals.SIGKILL;
                 state.FinishedAt = _time.GetUtcNow();
                 _store.Save(container);
-                // Kills whatever is left in the container's cgroup and removes it.
-                await _runtime.CleanupAsync(container.Id, cancellationToken).ConfigureAwait(false);
                 try
                 {
+                    // Kills whatever is left in the container's cgroup and removes it.
+                    await _runtime.CleanupAsync(container.Id, cancellationToken).ConfigureAwait(false);
                     await _layers.GetReadWriteLayer(container.Id).UnmountAsync(cancellationToken).ConfigureAwait(false);
                 }
-                catch (EngineException)
+                catch (Exception e) when (e is EngineException or IOException or UnauthorizedAccessException)
                 {
+                    LogCleanupFailed(container.Id, e);
                 }
             }
         }

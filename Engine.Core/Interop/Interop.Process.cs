@@ -164,6 +164,17 @@ internal static unsafe partial class Interop
         return new SafeFdHandle((int)fd);
     }
 
+    /// <summary>kill(2) by pid, for processes found in a cgroup (no pidfd is held for them); false when gone.</summary>
+    public static bool Kill(int pid, int signal)
+    {
+        if (LibC.kill(pid, signal) == 0)
+        {
+            return true;
+        }
+        int errno = LibC.errno;
+        return errno == ESRCH ? false : throw Error(errno, "kill", $"pid {pid}");
+    }
+
     /// <summary>pidfd_send_signal; returns false when the process is gone (ESRCH).</summary>
     public static bool PidfdSendSignal(SafeFdHandle pidfd, int signal)
     {

@@ -191,6 +191,8 @@ public sealed class OverlayDriver : IGraphDriver
         {
             if (!_mounts.TryGetValue(id, out var count))
             {
+                // Not mounted by this process: a mount left by an engine that went away is dropped.
+                UnmountIfMounted(dir + "/merged");
                 return;
             }
             if (count > 1)

@@ -119,8 +119,9 @@ public sealed partial class LayerStore
                 if (_mounts > 0)
                 {
                     _mounts--;
-                    store._driver.Put(mountId);
                 }
+                // Also when not mounted by this process: the driver drops a mount left by an engine that went away.
+                store._driver.Put(mountId);
                 return Task.CompletedTask;
             }
         }

@@ -55,6 +55,8 @@ internal static class CgroupFiles
             }
             if (errno == Native.EBUSY && retryBusy && attempt < 200)
             {
+                // Processes left behind (an engine that died without stopping its containers) are killed.
+                KillAll(dir);
                 // The container's last processes are still being torn down by the kernel.
                 await Task.Delay(25, cancellationToken).ConfigureAwait(false);
                 continue;
@@ -64,6 +66,23 @@ internal static class CgroupFiles
                 return false;
             }
             throw new SyscallException(errno, "rmdir", dir);
+        }
+    }
+
+    /// <summary>SIGKILL to every process in the cgroup.</summary>
+    public static void KillAll(string dir)
+    {
+        var procs = Read(dir, "cgroup.procs");
+        if (string.IsNullOrEmpty(procs))
+        {
+            return;
+        }
+        foreach (var line in procs.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (int.TryParse(line, System.Globalization.CultureInfo.InvariantCulture, out int pid) && pid > 0)
+            {
+                Native.Kill(pid, 9);
+            }
         }
     }
 
