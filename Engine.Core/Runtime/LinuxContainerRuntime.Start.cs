@@ -154,6 +154,7 @@ public sealed partial class LinuxContainerRuntime
         SafeFdHandle? pidfd = null, ptyMaster = null;
         InitChannel? channel = null;
         Task<int>? exited = null;
+        Task? placing = null;
         try
         {
             var (controlEngine, controlChild) = Native.SeqPacketPair();
@@ -201,7 +202,9 @@ public sealed partial class LinuxContainerRuntime
             stdoutWrite?.Dispose();
             stderrWrite?.Dispose();
 
-            Cgroups.AddProcess(context.CgroupParent, context.Id, pid);
+            // Moving a process between cgroups waits for an RCU grace period in the kernel (milliseconds):
+            // it runs while the init sets up the root file system, and is awaited before "go".
+            placing = Task.Run(() => Cgroups.AddProcess(context.CgroupParent, context.Id, pid), CancellationToken.None);
 
             channel = new InitChannel(loop, controlEngine);
             await channel.SendSpecAsync(initSpec, cancellationToken).ConfigureAwait(false);
@@ -234,6 +237,7 @@ public sealed partial class LinuxContainerRuntime
             {
                 throw new EngineException(ErrorKind.Internal, "engine-init sent no pty for a TTY process");
             }
+            await placing.ConfigureAwait(false);
             if (beforeGo is not null)
             {
                 await beforeGo(pid, cancellationToken).ConfigureAwait(false);
@@ -273,6 +277,17 @@ public sealed partial class LinuxContainerRuntime
         catch
         {
             channel?.Dispose();
+            if (placing is not null)
+            {
+                try
+                {
+                    await placing.ConfigureAwait(false);
+                }
+                catch (IOException)
+                {
+                    // The start failed anyway; the cgroup is removed by the caller.
+                }
+            }
             if (pidfd is not null && exited is not null)
             {
                 Native.PidfdSendSignal(pidfd, 9);
