@@ -16,11 +16,11 @@ public sealed partial class ContainerManager
         var container = _store.Get(nameOrId);
         if (container.Process is not { } process || container.RunEnded is not { } run)
         {
-            yield return new ContainerStats { Read = _time.GetUtcNow() };
+            yield return new ContainerStats { Id = container.Id, Name = "/" + container.Record.Name, Read = _time.GetUtcNow() };
             yield break;
         }
         var memTotal = HostStats.MemTotal();
-        var previous = Sample(container.Id, process.Pid, memTotal, null);
+        var previous = Sample(container, process.Pid, memTotal, null);
         if (stream)
         {
             yield return previous;
@@ -43,7 +43,7 @@ public sealed partial class ContainerManager
             ContainerStats current;
             try
             {
-                current = Sample(container.Id, process.Pid, memTotal, previous);
+                current = Sample(container, process.Pid, memTotal, previous);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -64,9 +64,9 @@ public sealed partial class ContainerManager
         }
     }
 
-    private ContainerStats Sample(string id, int pid, long memTotal, ContainerStats? previous)
+    private ContainerStats Sample(Container container, int pid, long memTotal, ContainerStats? previous)
     {
-        var cg = _runtime.ReadStats(id);
+        var cg = _runtime.ReadStats(container.Id);
         long limit = cg.MemoryLimit ?? 0;
         if (memTotal > 0 && (limit <= 0 || limit > memTotal))
         {
@@ -74,6 +74,8 @@ public sealed partial class ContainerManager
         }
         return new ContainerStats
         {
+            Id = container.Id,
+            Name = "/" + container.Record.Name,
             Read = _time.GetUtcNow(),
             PreRead = previous?.Read ?? default,
             Networks = HostStats.Network(pid),

@@ -6,6 +6,9 @@ public sealed record ContainerTop(IReadOnlyList<string> Titles, IReadOnlyList<IR
 /// <summary>One sample of a container's resource usage (GET /containers/(id)/stats).</summary>
 public sealed class ContainerStats
 {
+    public string Id { get; init; } = "";
+    /// <summary>With the leading '/'.</summary>
+    public string Name { get; init; } = "";
     public DateTimeOffset Read { get; init; }
     /// <summary>Time of the previous sample (default for the first).</summary>
     public DateTimeOffset PreRead { get; init; }

@@ -61,6 +61,8 @@ internal static partial class ContainerHandlers
         var networks = s.Networks.ToDictionary(n => n.Key, n => ToJson(n.Value));
         return new StatsJson
         {
+            Id = s.Id,
+            Name = s.Name,
             Read = DockerFormat.Rfc3339Nano(s.Read),
             PreRead = DockerFormat.Rfc3339Nano(s.PreRead),
             // v1.19's single object: the sum over the interfaces.

@@ -4,10 +4,14 @@ namespace Engine.Http.Json;
 
 /// <summary>
 /// One line of GET /containers/(id)/stats: v1.19's shape ("network" a single object) plus the later fields current
-/// clients read ("networks" per interface, "precpu_stats", "online_cpus", "pids_stats", "preread").
+/// clients read ("networks" per interface, "precpu_stats", "online_cpus", "pids_stats", "preread", "id", "name").
 /// </summary>
 internal sealed class StatsJson
 {
+    [JsonPropertyName("id")]
+    public string Id { get; init; } = "";
+    [JsonPropertyName("name")]
+    public string Name { get; init; } = "";
     [JsonPropertyName("read")]
     public string Read { get; init; } = "";
     [JsonPropertyName("preread")]
