@@ -1,15 +1,17 @@
 using Engine.Core.Containers;
 using Engine.Core.Events;
+using Engine.Core.Exec;
 using Engine.Core.Images;
 using Engine.Core.SystemInfo;
 
 namespace Engine.Core;
 
 /// <summary>The default facade over the engine's services.</summary>
-public sealed class ContainerEngine(IContainerService containers, IImageService images, IEventService events, ISystemService system) : IContainerEngine
+public sealed class ContainerEngine(IContainerService containers, IImageService images, IExecService exec, IEventService events, ISystemService system) : IContainerEngine
 {
     public IContainerService Containers { get; } = containers;
     public IImageService Images { get; } = images;
+    public IExecService Exec { get; } = exec;
     public IEventService Events { get; } = events;
     public ISystemService System { get; } = system;
 }

@@ -1,5 +1,6 @@
 using Engine.Core.Containers;
 using Engine.Core.Events;
+using Engine.Core.Exec;
 using Engine.Core.Images;
 using Engine.Core.Runtime;
 using Engine.Core.SystemInfo;
@@ -19,7 +20,7 @@ public sealed class ContainerEngineBuilder(IServiceCollection services)
 public static class EngineServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the whole engine (storage, runtime, containers, images, events, system) with TryAdd, so a
+    /// Registers the whole engine (storage, runtime, containers, exec, images, events, system) with TryAdd, so a
     /// host can replace any part. Options are validated at start. A hosted service loads saved containers
     /// at start and stops running ones at shutdown.
     /// </summary>
@@ -46,6 +47,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<ContainerManager>();
         services.TryAddSingleton<IContainerService>(sp => sp.GetRequiredService<ContainerManager>());
         services.TryAddSingleton<IImageService, ImageService>();
+        services.TryAddSingleton<IExecService, ExecManager>();
         services.TryAddSingleton<ISystemService, SystemService>();
         services.TryAddSingleton<IContainerEngine, ContainerEngine>();
         services.AddHostedService<EngineHostedService>();

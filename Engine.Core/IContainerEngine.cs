@@ -1,5 +1,6 @@
 using Engine.Core.Containers;
 using Engine.Core.Events;
+using Engine.Core.Exec;
 using Engine.Core.Images;
 using Engine.Core.SystemInfo;
 
@@ -10,6 +11,7 @@ public interface IContainerEngine
 {
     IContainerService Containers { get; }
     IImageService Images { get; }
+    IExecService Exec { get; }
     IEventService Events { get; }
     ISystemService System { get; }
 }

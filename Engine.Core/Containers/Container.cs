@@ -35,6 +35,9 @@ internal sealed class Container(ContainerRecord record, string directory)
     /// <summary>Last TTY size asked for (height, width); applied when the process starts.</summary>
     public (ushort Height, ushort Width) TtySize { get; set; }
 
+    /// <summary>Execs made in this container (ExecIDs of inspect); dropped when it starts again or is removed.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, Exec.ExecInstance> Execs { get; } = new(StringComparer.Ordinal);
+
     public string LogPath => System.IO.Path.Combine(Directory, $"{Id}-json.log");
 
     private static LogNotifier ClosedNotifier()

@@ -40,6 +40,7 @@ public sealed partial class ContainerManager
             LogPath = container.LogPath,
             Driver = r.Driver,
             RestartCount = r.RestartCount,
+            ExecIds = container.Execs.Values.OrderBy(e => e.Sequence).Select(e => e.Id).ToList(),
         };
         return Task.FromResult(details);
     }

@@ -39,6 +39,7 @@ public sealed partial class ContainerManager
     private async Task StartLockedAsync(Container container, CancellationToken cancellationToken)
     {
         var record = container.Record;
+        DropExecs(container);
         var layer = _layers.GetReadWriteLayer(container.Id);
         var rootFs = await layer.MountAsync(cancellationToken).ConfigureAwait(false);
         IContainerProcess process;
@@ -121,7 +122,7 @@ public sealed partial class ContainerManager
         _ => "bridge",
     };
 
-    private static List<string> ProcessEnv(Storage.Images.ContainerConfig config)
+    internal static List<string> ProcessEnv(Storage.Images.ContainerConfig config)
     {
         var env = new List<string> { DefaultPath, $"HOSTNAME={config.Hostname}" };
         if (config.Tty)
@@ -158,6 +159,11 @@ public sealed partial class ContainerManager
                 ? PumpStdinAsync(stdinPipe.Reader, process, stdinCts.Token)
                 : Task.CompletedTask;
             exitCode = await process.Exited.ConfigureAwait(false);
+            // The PID namespace's end kills the execs; this covers a host-PID-namespace future and frozen leftovers.
+            foreach (var exec in container.Execs.Values)
+            {
+                exec.Process?.Signal(Signals.SIGKILL);
+            }
             await Task.WhenAll(pumps).ConfigureAwait(false);
             await stdinCts.CancelAsync().ConfigureAwait(false);
             await stdinPump.ConfigureAwait(false);

@@ -30,10 +30,14 @@ public sealed partial class ContainerManager
             var signal = Signals.Parse(container.Record.Config.StopSignal, Signals.SIGTERM);
             if (container.Record.State.Paused)
             {
-                // A frozen process cannot act on SIGTERM; Docker kills it outright.
+                // A frozen process cannot act on SIGTERM; Docker kills it outright (and thaws it so that it dies).
                 signal = Signals.SIGKILL;
             }
             process.Signal(signal);
+            if (signal == Signals.SIGKILL)
+            {
+                await ThawAfterKillLockedAsync(container).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -75,6 +79,10 @@ public sealed partial class ContainerManager
                 ended = container.RunEnded?.Task;
             }
             process.Signal(number);
+            if (number == Signals.SIGKILL)
+            {
+                await ThawAfterKillLockedAsync(container).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -144,6 +152,7 @@ public sealed partial class ContainerManager
                 }
                 container.ManualStop = true;
                 process.Signal(Signals.SIGKILL);
+                await ThawAfterKillLockedAsync(container).ConfigureAwait(false);
                 ended = container.RunEnded?.Task;
             }
             container.Removing = true;
@@ -166,6 +175,7 @@ public sealed partial class ContainerManager
                 // Drop the record first: a half-deleted directory without config.json is ignored at load.
                 File.Delete(Path.Combine(container.Directory, "config.json"));
                 _store.Remove(container);
+                DropExecs(container);
                 Directory.Delete(container.Directory, recursive: true);
             }
             finally

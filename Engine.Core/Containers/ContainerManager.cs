@@ -90,11 +90,27 @@ public sealed partial class ContainerManager : IContainerService
         await Task.WhenAll(running.Select(c => StopAsync(c.Id, timeout, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
     }
 
+    /// <summary>Every exec by id (Exec/ExecManager owns them; kept here so that removal drops a container's execs).</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, Exec.ExecInstance> Execs { get; } = new(StringComparer.Ordinal);
+
+    internal Container GetContainer(string nameOrId) => _store.Get(nameOrId);
+
+    /// <summary>Forgets the container's execs (a new run, or removal); those still running are killed.</summary>
+    private void DropExecs(Container container)
+    {
+        foreach (var exec in container.Execs.Values)
+        {
+            exec.Process?.Signal(Signals.SIGKILL);
+            Execs.TryRemove(exec.Id, out _);
+        }
+        container.Execs.Clear();
+    }
+
     internal bool IsImageInUse(string imageId) => _store.All().Any(c => c.Record.ImageId == imageId);
 
     internal int Count(Func<string, bool> statusPredicate) => _store.All().Count(c => statusPredicate(c.StatusWord));
 
-    private void Publish(Container container, string action, IReadOnlyDictionary<string, string>? extra = null)
+    internal void Publish(Container container, string action, IReadOnlyDictionary<string, string>? extra = null)
     {
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal)
         {

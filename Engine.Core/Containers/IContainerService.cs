@@ -33,4 +33,16 @@ public interface IContainerService
     IAsyncEnumerable<LogEntry> LogsAsync(string nameOrId, LogsOptions options, CancellationToken cancellationToken = default);
 
     Task ResizeAsync(string nameOrId, ushort height, ushort width, CancellationToken cancellationToken = default);
+
+    /// <summary>Freezes every process of the container. NotRunning when it does not run, Conflict when already paused.</summary>
+    Task PauseAsync(string nameOrId, CancellationToken cancellationToken = default);
+
+    /// <summary>Thaws a paused container. NotRunning when it does not run, Conflict when not paused.</summary>
+    Task UnpauseAsync(string nameOrId, CancellationToken cancellationToken = default);
+
+    /// <summary>The host's ps (arguments <paramref name="psArgs"/>, default "-ef") limited to the container's processes. NotRunning when it does not run.</summary>
+    Task<ContainerTop> TopAsync(string nameOrId, string? psArgs = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Resource usage samples: one per second while <paramref name="stream"/>, else a single one (see ContainerManager.StatsAsync).</summary>
+    IAsyncEnumerable<ContainerStats> StatsAsync(string nameOrId, bool stream = true, CancellationToken cancellationToken = default);
 }

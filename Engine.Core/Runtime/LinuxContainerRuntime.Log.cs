@@ -33,5 +33,8 @@ public sealed partial class LinuxContainerRuntime
 
         [LoggerMessage(EventId = 1008, Level = LogLevel.Debug, Message = "Container {ContainerId}: lo up in the network namespace of pid {Pid}")]
         public static partial void LoopbackUp(ILogger logger, string containerId, int pid);
+
+        [LoggerMessage(EventId = 1009, Level = LogLevel.Debug, Message = "Container {ContainerId}: frozen={Frozen}")]
+        public static partial void Frozen(ILogger logger, string containerId, bool frozen);
     }
 }

@@ -49,6 +49,33 @@ public sealed partial class LinuxContainerRuntime : IContainerRuntime, IDisposab
     /// <summary>Pause or unpause: freezes or thaws every process of the container (freezer v1, cgroup.freeze v2).</summary>
     public void SetFrozen(string containerId, bool frozen) => Cgroups.SetFrozen(CgroupParentOf(containerId), containerId, frozen);
 
+    public async Task SetFrozenAsync(string containerId, bool frozen, CancellationToken cancellationToken = default)
+    {
+        string parent = CgroupParentOf(containerId);
+        Cgroups.SetFrozen(parent, containerId, frozen);
+        // v1 goes through FREEZING (and a task in uninterruptible sleep can hold it there): poll as runc does,
+        // re-asking the freezer, for up to 10 s.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Cgroups.IsFrozen(parent, containerId) != frozen)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                if (frozen)
+                {
+                    Cgroups.SetFrozen(parent, containerId, false);
+                }
+                throw new EngineException(ErrorKind.Internal, $"cgroup of container {containerId} did not become {(frozen ? "frozen" : "thawed")}");
+            }
+            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+            Cgroups.SetFrozen(parent, containerId, frozen);
+        }
+        Log.Frozen(_logger, containerId, frozen);
+    }
+
+    public IReadOnlyList<int> ListPids(string containerId) => Cgroups.Pids(CgroupParentOf(containerId), containerId);
+
+    public CgroupStats ReadStats(string containerId) => Cgroups.ReadStats(CgroupParentOf(containerId), containerId);
+
     public async Task CleanupAsync(string containerId, CancellationToken cancellationToken = default)
     {
         string parent = CgroupParentOf(containerId);

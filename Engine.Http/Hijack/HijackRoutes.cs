@@ -7,11 +7,11 @@ internal delegate Task HijackHandler(HijackContext context);
 
 /// <summary>
 /// The routes the connection middleware serves itself, before Kestrel's HTTP sees them. Exec start
-/// (POST /exec/{id}/start, with a JSON body already read into <see cref="HijackContext.Body"/>)
-/// joins this table once the engine has exec.
+/// carries a JSON body, already read into <see cref="HijackContext.Body"/>.
 /// </summary>
 internal sealed class HijackRoutes
 {
     public RouteTable<HijackHandler> Table { get; } = new RouteTable<HijackHandler>()
-        .Add("POST", "/containers/{id}/attach", AttachHandler.HandleAsync);
+        .Add("POST", "/containers/{id}/attach", AttachHandler.HandleAsync)
+        .Add("POST", "/exec/{id}/start", ExecStartHandler.HandleAsync);
 }

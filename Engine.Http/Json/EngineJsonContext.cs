@@ -34,6 +34,12 @@ namespace Engine.Http.Json;
 [JsonSerializable(typeof(EngineInfo))]
 [JsonSerializable(typeof(EventMessage))]
 [JsonSerializable(typeof(ErrorMessageBody))]
+[JsonSerializable(typeof(ExecCreateBody))]
+[JsonSerializable(typeof(ExecCreateResponse))]
+[JsonSerializable(typeof(ExecStartBody))]
+[JsonSerializable(typeof(ExecInspectResponse))]
+[JsonSerializable(typeof(ContainerTopResponse))]
+[JsonSerializable(typeof(StatsJson))]
 internal sealed partial class EngineJsonContext : JsonSerializerContext
 {
 }

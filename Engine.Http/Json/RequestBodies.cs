@@ -72,6 +72,40 @@ internal static class RequestBodies
         }
     }
 
+    /// <summary>POST /containers/(id)/exec. Throws <see cref="BadHttpInputException"/> for a blank or malformed body.</summary>
+    public static ExecCreateBody ReadExecCreate(ReadOnlySpan<byte> body)
+    {
+        if (IsBlank(body))
+        {
+            throw new BadHttpInputException("No exec command specified");
+        }
+        try
+        {
+            return JsonSerializer.Deserialize(body, EngineJsonContext.Default.ExecCreateBody) ?? throw new BadHttpInputException("No exec command specified");
+        }
+        catch (JsonException e)
+        {
+            throw Malformed(e);
+        }
+    }
+
+    /// <summary>POST /exec/(id)/start: {"Detach":bool,"Tty":bool}; blank means both false.</summary>
+    public static ExecStartBody ReadExecStart(ReadOnlySpan<byte> body)
+    {
+        if (IsBlank(body))
+        {
+            return new ExecStartBody();
+        }
+        try
+        {
+            return JsonSerializer.Deserialize(body, EngineJsonContext.Default.ExecStartBody) ?? new ExecStartBody();
+        }
+        catch (JsonException e)
+        {
+            throw Malformed(e);
+        }
+    }
+
     private static BadHttpInputException Malformed(JsonException e)
     {
         var where = e.Path is { Length: > 0 } path ? $" at {path}" : "";

@@ -4,7 +4,7 @@ namespace Engine.Http.Routing;
 
 /// <summary>
 /// Every route served through Kestrel's HTTP pipeline, unversioned and under /v{x.y}. The hijacked
-/// ones (attach, later exec start) are in <see cref="Hijack.HijackRoutes"/> and never reach Kestrel.
+/// ones (attach, exec start) are in <see cref="Hijack.HijackRoutes"/> and never reach Kestrel.
 /// </summary>
 internal sealed class EngineApiRoutes
 {
@@ -28,6 +28,14 @@ internal sealed class EngineApiRoutes
         .Add("POST", "/containers/{id}/resize", ContainerHandlers.ResizeAsync)
         .Add("DELETE", "/containers/{id}", ContainerHandlers.RemoveAsync)
         .Add("GET", "/containers/{id}/logs", ContainerHandlers.LogsAsync)
+        .Add("POST", "/containers/{id}/pause", ContainerHandlers.PauseAsync)
+        .Add("POST", "/containers/{id}/unpause", ContainerHandlers.UnpauseAsync)
+        .Add("GET", "/containers/{id}/top", ContainerHandlers.TopAsync)
+        .Add("GET", "/containers/{id}/stats", ContainerHandlers.StatsAsync)
+        // Exec (start is hijacked)
+        .Add("POST", "/containers/{id}/exec", ExecHandlers.CreateAsync)
+        .Add("POST", "/exec/{id}/resize", ExecHandlers.ResizeAsync)
+        .Add("GET", "/exec/{id}/json", ExecHandlers.InspectAsync)
         // Images
         .Add("GET", "/images/json", ImageHandlers.ListAsync)
         .Add("POST", "/images/create", ImageHandlers.CreateAsync)

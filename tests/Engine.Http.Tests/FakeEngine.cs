@@ -15,6 +15,7 @@ internal sealed class FakeEngine : IContainerEngine, IContainerService
     public bool Tty { get; set; }
     public IContainerService Containers => this;
     public IImageService Images => throw new NotSupportedException();
+    public Engine.Core.Exec.IExecService Exec => throw new NotSupportedException();
     public IEventService Events => throw new NotSupportedException();
     public ISystemService System => throw new NotSupportedException();
 
@@ -35,6 +36,10 @@ internal sealed class FakeEngine : IContainerEngine, IContainerService
     public Task RenameAsync(string nameOrId, string newName, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public IAsyncEnumerable<LogEntry> LogsAsync(string nameOrId, LogsOptions options, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task ResizeAsync(string nameOrId, ushort height, ushort width, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task PauseAsync(string nameOrId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task UnpauseAsync(string nameOrId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<ContainerTop> TopAsync(string nameOrId, string? psArgs = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public IAsyncEnumerable<ContainerStats> StatsAsync(string nameOrId, bool stream = true, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     private sealed class EchoAttachment(bool tty) : IContainerAttachment
     {

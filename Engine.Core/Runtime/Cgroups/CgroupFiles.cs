@@ -25,6 +25,35 @@ internal static class CgroupFiles
     public static long? ReadLong(string dir, string file)
         => long.TryParse(Read(dir, file), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long v) ? v : null;
 
+    /// <summary>"name value" lines (memory.stat, cpu.stat, cpuacct.stat) as a dictionary; empty when absent.</summary>
+    public static Dictionary<string, long> ReadKeyValues(string dir, string file)
+    {
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in (Read(dir, file) ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 2 && long.TryParse(parts[1], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long v))
+            {
+                result[parts[0]] = v;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>The pids listed in cgroup.procs of a directory; empty when absent.</summary>
+    public static List<int> ReadPids(string dir)
+    {
+        var pids = new List<int>();
+        foreach (var line in (Read(dir, "cgroup.procs") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (int.TryParse(line, System.Globalization.CultureInfo.InvariantCulture, out int pid) && pid > 0)
+            {
+                pids.Add(pid);
+            }
+        }
+        return pids;
+    }
+
     /// <summary>Cgroup control files always exist; in a plain directory (unit tests) they are created on write.</summary>
     public static bool IsCgroupFs(string dir) => File.Exists(Path.Combine(dir, "cgroup.procs"));
 

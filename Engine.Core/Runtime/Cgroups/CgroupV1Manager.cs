@@ -183,15 +183,80 @@ public sealed class CgroupV1Manager : ICgroupManager
         CgroupFiles.Write(dir, "freezer.state", frozen ? "FROZEN" : "THAWED");
     }
 
+    public bool IsFrozen(string parent, string id)
+    {
+        parent = CgroupFiles.CheckParent(parent);
+        return Dir("freezer", parent, id) is { } dir && CgroupFiles.Read(dir, "freezer.state") == "FROZEN";
+    }
+
+    public IReadOnlyList<int> Pids(string parent, string id)
+    {
+        parent = CgroupFiles.CheckParent(parent);
+        // Every process is placed in every hierarchy: any one lists them all.
+        foreach (var dir in Distinct.Select(h => Path.Combine(h, parent, id)))
+        {
+            if (File.Exists(Path.Combine(dir, "cgroup.procs")))
+            {
+                return CgroupFiles.ReadPids(dir);
+            }
+        }
+        return [];
+    }
+
     public CgroupStats ReadStats(string parent, string id)
     {
         parent = CgroupFiles.CheckParent(parent);
         var memory = Dir("memory", parent, id);
         var cpuacct = Dir("cpuacct", parent, id);
+        var cpu = Dir("cpu", parent, id);
+        var blkio = Dir("blkio", parent, id);
+        var pids = Dir("pids", parent, id);
+        // cpuacct.stat counts USER_HZ ticks (100 per second on Linux).
+        var ticks = cpuacct is null ? [] : CgroupFiles.ReadKeyValues(cpuacct, "cpuacct.stat");
+        var throttling = cpu is null ? [] : CgroupFiles.ReadKeyValues(cpu, "cpu.stat");
         return new CgroupStats(
             memory is null ? null : CgroupFiles.ReadLong(memory, "memory.usage_in_bytes"),
             memory is null ? null : CgroupFiles.ReadLong(memory, "memory.limit_in_bytes"),
-            cpuacct is null ? null : CgroupFiles.ReadLong(cpuacct, "cpuacct.usage"));
+            cpuacct is null ? null : CgroupFiles.ReadLong(cpuacct, "cpuacct.usage"))
+        {
+            PerCpuUsageNanoseconds = cpuacct is null ? [] : (CgroupFiles.Read(cpuacct, "cpuacct.usage_percpu") ?? "")
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToList(),
+            UserNanoseconds = ticks.GetValueOrDefault("user") * 10_000_000,
+            SystemNanoseconds = ticks.GetValueOrDefault("system") * 10_000_000,
+            ThrottlingPeriods = throttling.GetValueOrDefault("nr_periods"),
+            ThrottledPeriods = throttling.GetValueOrDefault("nr_throttled"),
+            ThrottledTimeNanoseconds = throttling.GetValueOrDefault("throttled_time"),
+            MemoryMaxUsage = memory is null ? null : CgroupFiles.ReadLong(memory, "memory.max_usage_in_bytes"),
+            MemoryFailCount = memory is null ? 0 : CgroupFiles.ReadLong(memory, "memory.failcnt") ?? 0,
+            MemoryStat = memory is null ? new Dictionary<string, long>() : CgroupFiles.ReadKeyValues(memory, "memory.stat"),
+            IoServiceBytes = blkio is null ? [] : ReadBlkio(blkio, "blkio.throttle.io_service_bytes"),
+            IoServiced = blkio is null ? [] : ReadBlkio(blkio, "blkio.throttle.io_serviced"),
+            PidsCurrent = pids is null ? null : CgroupFiles.ReadLong(pids, "pids.current"),
+        };
+    }
+
+    /// <summary>"8:0 Read 4096" lines; the trailing "Total N" line is left out.</summary>
+    private static List<BlkioEntry> ReadBlkio(string dir, string file)
+    {
+        var entries = new List<BlkioEntry>();
+        foreach (var line in (CgroupFiles.Read(dir, file) ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length != 3)
+            {
+                continue;
+            }
+            var device = parts[0].Split(':');
+            if (device.Length == 2
+                && long.TryParse(device[0], CultureInfo.InvariantCulture, out long major)
+                && long.TryParse(device[1], CultureInfo.InvariantCulture, out long minor)
+                && long.TryParse(parts[2], CultureInfo.InvariantCulture, out long value))
+            {
+                entries.Add(new BlkioEntry(major, minor, parts[1], value));
+            }
+        }
+        return entries;
     }
 
     private static string Str(long value) => value.ToString(CultureInfo.InvariantCulture);

@@ -95,21 +95,61 @@ public sealed class CgroupV2Manager : ICgroupManager
     public void SetFrozen(string parent, string id, bool frozen)
         => CgroupFiles.Write(Paths(parent, id)[0], "cgroup.freeze", frozen ? "1" : "0");
 
+    public bool IsFrozen(string parent, string id)
+        => (CgroupFiles.Read(Paths(parent, id)[0], "cgroup.events") ?? "").Split('\n').Contains("frozen 1")
+            // A plain directory (unit tests) has no cgroup.events: what was written is the state.
+            || (!CgroupFiles.IsCgroupFs(Paths(parent, id)[0]) && CgroupFiles.Read(Paths(parent, id)[0], "cgroup.freeze") == "1");
+
+    public IReadOnlyList<int> Pids(string parent, string id) => CgroupFiles.ReadPids(Paths(parent, id)[0]);
+
     public CgroupStats ReadStats(string parent, string id)
     {
         string dir = Paths(parent, id)[0];
         long? limit = CgroupFiles.Read(dir, "memory.max") is { } max && max != "max"
             ? long.Parse(max, CultureInfo.InvariantCulture)
             : null;
-        long? cpu = null;
-        foreach (var line in (CgroupFiles.Read(dir, "cpu.stat") ?? "").Split('\n'))
+        var cpu = CgroupFiles.ReadKeyValues(dir, "cpu.stat");
+        var events = CgroupFiles.ReadKeyValues(dir, "memory.events");
+        return new CgroupStats(CgroupFiles.ReadLong(dir, "memory.current"), limit, cpu.TryGetValue("usage_usec", out var usage) ? usage * 1000 : null)
         {
-            if (line.StartsWith("usage_usec ", StringComparison.Ordinal))
+            UserNanoseconds = cpu.GetValueOrDefault("user_usec") * 1000,
+            SystemNanoseconds = cpu.GetValueOrDefault("system_usec") * 1000,
+            ThrottlingPeriods = cpu.GetValueOrDefault("nr_periods"),
+            ThrottledPeriods = cpu.GetValueOrDefault("nr_throttled"),
+            ThrottledTimeNanoseconds = cpu.GetValueOrDefault("throttled_usec") * 1000,
+            MemoryMaxUsage = CgroupFiles.ReadLong(dir, "memory.peak"),
+            MemoryFailCount = events.GetValueOrDefault("max"),
+            MemoryStat = CgroupFiles.ReadKeyValues(dir, "memory.stat"),
+            IoServiceBytes = ReadIo(dir, ("rbytes", "Read"), ("wbytes", "Write")),
+            IoServiced = ReadIo(dir, ("rios", "Read"), ("wios", "Write")),
+            PidsCurrent = CgroupFiles.ReadLong(dir, "pids.current"),
+        };
+    }
+
+    /// <summary>io.stat lines ("8:0 rbytes=1 wbytes=2 rios=3 wios=4 ...") as blkio entries of the given keys.</summary>
+    private static List<BlkioEntry> ReadIo(string dir, params (string Key, string Op)[] keys)
+    {
+        var entries = new List<BlkioEntry>();
+        foreach (var line in (CgroupFiles.Read(dir, "io.stat") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var device = parts[0].Split(':');
+            if (device.Length != 2
+                || !long.TryParse(device[0], CultureInfo.InvariantCulture, out long major)
+                || !long.TryParse(device[1], CultureInfo.InvariantCulture, out long minor))
             {
-                cpu = long.Parse(line[11..], CultureInfo.InvariantCulture) * 1000;
+                continue;
+            }
+            foreach (var (key, op) in keys)
+            {
+                var field = parts.FirstOrDefault(p => p.StartsWith(key + "=", StringComparison.Ordinal));
+                if (field is not null && long.TryParse(field.AsSpan(key.Length + 1), CultureInfo.InvariantCulture, out long value))
+                {
+                    entries.Add(new BlkioEntry(major, minor, op, value));
+                }
             }
         }
-        return new CgroupStats(CgroupFiles.ReadLong(dir, "memory.current"), limit, cpu);
+        return entries;
     }
 
     private static string Str(long value) => value.ToString(CultureInfo.InvariantCulture);

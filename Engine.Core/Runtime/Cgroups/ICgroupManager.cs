@@ -28,8 +28,35 @@ public interface ICgroupManager
     /// <summary>Freezes (pause) or thaws (unpause) every process of the container.</summary>
     void SetFrozen(string parent, string id, bool frozen);
 
+    /// <summary>True once every process of the container is frozen (v1 freezer.state FROZEN, v2 cgroup.events "frozen 1").</summary>
+    bool IsFrozen(string parent, string id);
+
+    /// <summary>Host pids of every process in the container's cgroup (cgroup.procs); empty when it does not exist.</summary>
+    IReadOnlyList<int> Pids(string parent, string id);
+
     /// <summary>Memory usage and limit in bytes, and total CPU time in nanoseconds; null values where not available.</summary>
     CgroupStats ReadStats(string parent, string id);
 }
 
-public sealed record CgroupStats(long? MemoryUsage, long? MemoryLimit, long? CpuUsageNanoseconds);
+public sealed record CgroupStats(long? MemoryUsage, long? MemoryLimit, long? CpuUsageNanoseconds)
+{
+    /// <summary>CPU time per CPU in nanoseconds (v1 cpuacct.usage_percpu; empty on v2).</summary>
+    public IReadOnlyList<long> PerCpuUsageNanoseconds { get; init; } = [];
+    public long UserNanoseconds { get; init; }
+    public long SystemNanoseconds { get; init; }
+    public long ThrottlingPeriods { get; init; }
+    public long ThrottledPeriods { get; init; }
+    public long ThrottledTimeNanoseconds { get; init; }
+    public long? MemoryMaxUsage { get; init; }
+    public long MemoryFailCount { get; init; }
+    /// <summary>memory.stat as name -> value.</summary>
+    public IReadOnlyDictionary<string, long> MemoryStat { get; init; } = new Dictionary<string, long>();
+    /// <summary>Bytes read and written per device and operation ("Read", "Write", "Sync", "Async", "Total").</summary>
+    public IReadOnlyList<BlkioEntry> IoServiceBytes { get; init; } = [];
+    /// <summary>Operations per device and operation.</summary>
+    public IReadOnlyList<BlkioEntry> IoServiced { get; init; } = [];
+    public long? PidsCurrent { get; init; }
+}
+
+/// <summary>One blkio counter: device major:minor, operation, value.</summary>
+public sealed record BlkioEntry(long Major, long Minor, string Op, long Value);
