@@ -19,7 +19,7 @@ public static class LayerApplier
     private const string XattrPaxPrefix = "SCHILY.xattr.";
 
     /// <summary>Applies <paramref name="tar"/> (uncompressed) under <paramref name="root"/>; returns the bytes of regular files written.</summary>
-    public static async Task<long> ApplyAsync(Stream tar, string root, WhiteoutMode mode, CancellationToken cancellationToken = default)
+    public static async Task<long> ApplyAsync(Stream tar, string root, WhiteoutMode mode, CancellationToken cancellationToken = default, TarSplitRecorder? recorder = null)
     {
         root = Path.GetFullPath(root).TrimEnd('/');
         if (root.Length == 0)
@@ -92,7 +92,9 @@ public static class LayerApplier
                         {
                             try
                             {
+                                recorder?.BeginPayload(RelativeTo(root, path));
                                 await data.CopyToAsync(fs, cancellationToken).ConfigureAwait(false);
+                                recorder?.EndPayload(entry.Length);
                             }
                             catch (EndOfStreamException e)
                             {

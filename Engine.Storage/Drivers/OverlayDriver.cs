@@ -211,8 +211,10 @@ public sealed class OverlayDriver : IGraphDriver
         }
     }
 
-    public Task<long> ApplyDiffAsync(string id, string? parent, Stream tar, CancellationToken cancellationToken = default) =>
-        LayerApplier.ApplyAsync(tar, Dir(id) + "/diff", WhiteoutMode.Overlay, cancellationToken);
+    public Task<long> ApplyDiffAsync(string id, string? parent, Stream tar, CancellationToken cancellationToken = default, TarSplitRecorder? recorder = null) =>
+        LayerApplier.ApplyAsync(tar, Dir(id) + "/diff", WhiteoutMode.Overlay, cancellationToken, recorder);
+
+    public string ApplyDir(string id) => Dir(id) + "/diff";
 
     public IReadOnlyList<Change> Changes(string id, string? parent) => LayerChanges.FromOverlay(this, id);
 

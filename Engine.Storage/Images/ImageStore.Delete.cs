@@ -169,8 +169,4 @@ public sealed partial class ImageStore
             DeleteImageLocked(parent, force: false, findUser, prune: true, results, released, quiet: true);
         }
     }
-
-    public Task<Image> CommitAsync(Layers.IReadWriteLayer rwLayer, ContainerConfig? config, string? comment, string? author, string? repository, string? tag,
-        string? containerId, ContainerConfig? containerConfig, string? parentImageId = null, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("commit: not yet");
 }

@@ -185,6 +185,8 @@ public sealed partial class LayerStore : ILayerStore, IDisposable
             parent = TryGetLayer(parentChainId) ?? throw EngineException.NotFound($"layer does not exist: {parentChainId}");
         }
         var cacheId = AtomicFile.RandomId();
+        Directory.CreateDirectory(_tmp);
+        var splitFile = Path.Combine(_tmp, "split-" + cacheId);
         _driver.Create(cacheId, parent?.CacheId);
         string diffId;
         long size;
@@ -194,21 +196,25 @@ public sealed partial class LayerStore : ILayerStore, IDisposable
             await using (decompressed.ConfigureAwait(false))
             {
                 using var digesting = new DigestingStream(decompressed, leaveOpen: true);
+                using var recorder = new TarSplitRecorder(splitFile);
+                digesting.Observer = recorder.Observe;
                 try
                 {
-                    size = await _driver.ApplyDiffAsync(cacheId, parent?.CacheId, digesting, cancellationToken).ConfigureAwait(false);
+                    size = await _driver.ApplyDiffAsync(cacheId, parent?.CacheId, digesting, cancellationToken, recorder).ConfigureAwait(false);
                     await digesting.DrainAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (IsFormatError(e))
                 {
                     throw EngineException.Invalid($"invalid layer archive: {e.Message}");
                 }
+                recorder.Complete(digesting.BytesRead);
                 diffId = digesting.Digest;
             }
         }
         catch
         {
             _driver.Remove(cacheId);
+            File.Delete(splitFile);
             throw;
         }
 
@@ -236,6 +242,7 @@ public sealed partial class LayerStore : ILayerStore, IDisposable
                     {
                         AtomicFile.WriteDurable(Path.Combine(dir, "parent"), System.Text.Encoding.ASCII.GetBytes(parentChainId));
                     }
+                    File.Move(splitFile, Path.Combine(dir, TarSplitFile));
                 });
                 _layers[chainId] = new Entry(info) { References = 1 };
                 if (parentChainId is not null)
@@ -252,6 +259,7 @@ public sealed partial class LayerStore : ILayerStore, IDisposable
         finally
         {
             _gate.Release();
+            File.Delete(splitFile);
         }
         if (duplicate)
         {
@@ -316,9 +324,20 @@ public sealed partial class LayerStore : ILayerStore, IDisposable
         }
     }
 
+    private const string TarSplitFile = "tar-split";
+
+    /// <summary>
+    /// The layer as it was registered (byte for byte, so its diffID holds) when its tar-split is there and
+    /// its files are as recorded; otherwise a tar made from the layer's files.
+    /// </summary>
     public Stream ExportLayer(string chainId)
     {
         var info = TryGetLayer(chainId) ?? throw EngineException.NotFound($"layer does not exist: {chainId}");
+        var split = Path.Combine(LayerDir(chainId), TarSplitFile);
+        if (File.Exists(split))
+        {
+            return TarSplitRecorder.Replay(split, _driver.ApplyDir(info.CacheId), info.DiffId);
+        }
         var parent = info.ParentChainId is null ? null : TryGetLayer(info.ParentChainId);
         return _driver.Diff(info.CacheId, parent?.CacheId);
     }
