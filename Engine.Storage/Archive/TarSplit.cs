@@ -20,6 +20,7 @@ public sealed class TarSplitRecorder : IDisposable
     private readonly MemoryStream _raw = new();
     private string? _payload;
     private long _payloadBytes;
+    private bool _completed;
 
     public TarSplitRecorder(string path)
     {
@@ -65,9 +66,9 @@ public sealed class TarSplitRecorder : IDisposable
         FlushRaw();
         _writer.Write((byte)'E');
         _writer.Write(total);
-        _writer.Flush();
-        _gzip.Flush();
+        _writer.Dispose();
         _gzip.Dispose();
+        _completed = true;
         _file.Flush();
         ((FileStream)_file).Flush(flushToDisk: true);
     }
@@ -86,8 +87,19 @@ public sealed class TarSplitRecorder : IDisposable
 
     public void Dispose()
     {
-        _writer.Dispose();
-        _gzip.Dispose();
+        if (!_completed)
+        {
+            _completed = true;
+            try
+            {
+                _writer.Dispose();
+                _gzip.Dispose();
+            }
+            catch (IOException)
+            {
+                // a failed apply: the file is deleted anyway
+            }
+        }
         _file.Dispose();
     }
 
