@@ -62,7 +62,7 @@ public static class LayerApplier
             var parentRel = slash < 0 ? "" : rel[..slash];
             var baseName = slash < 0 ? rel : rel[(slash + 1)..];
 
-            if (baseName.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+            if (mode != WhiteoutMode.None && baseName.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
             {
                 ApplyWhiteout(root, parentRel, baseName, entry, mode, unpacked, isRoot);
                 continue;
@@ -135,15 +135,19 @@ public static class LayerApplier
                         break;
                     }
                 case TarEntryType.CharacterDevice or TarEntryType.BlockDevice:
-                    if (!isRoot)
+                    if (!isRoot || mode == WhiteoutMode.None)
                     {
-                        continue; // as Docker in a user namespace: devices cannot be made, skip them
+                        continue; // as Docker in a user namespace: devices cannot be made, skip them (and never in an image archive)
                     }
                     var dev = (PosixTarEntry)entry;
                     Sys.MkNod(path, (entry.EntryType == TarEntryType.CharacterDevice ? FileStatus.S_IFCHR : FileStatus.S_IFBLK) | ModeBits(entry),
                         Sys.MakeDev((uint)dev.DeviceMajor, (uint)dev.DeviceMinor));
                     break;
                 case TarEntryType.Fifo:
+                    if (mode == WhiteoutMode.None)
+                    {
+                        continue;
+                    }
                     Sys.MkNod(path, FileStatus.S_IFIFO | ModeBits(entry), 0);
                     break;
                 default:

@@ -54,6 +54,12 @@ public sealed partial class ImageStore : IImageStore
 
     private void Load()
     {
+        // Image archives unpack under tmp/; after a crash, what is there is garbage.
+        var tmp = Path.Combine(_root, "tmp");
+        if (Directory.Exists(tmp))
+        {
+            Drivers.FileTree.RemoveAll(tmp);
+        }
         foreach (var file in Directory.EnumerateFiles(_content))
         {
             var hex = Path.GetFileName(file);

@@ -71,7 +71,11 @@ public sealed partial class LayerStore : ILayerStore, IDisposable
                 var cacheId = File.ReadAllText(Path.Combine(dir, "cache-id")).Trim();
                 var parentFile = Path.Combine(dir, "parent");
                 var parent = File.Exists(parentFile) ? File.ReadAllText(parentFile).Trim() : null;
-                _layers[chainId] = new Entry(new LayerInfo(chainId, diff, parent, size, cacheId));
+                var tarSizeFile = Path.Combine(dir, "tar-size");
+                long? tarSize = File.Exists(tarSizeFile) && File.Exists(Path.Combine(dir, TarSplitFile))
+                    ? long.Parse(File.ReadAllText(tarSizeFile).Trim(), System.Globalization.CultureInfo.InvariantCulture)
+                    : null;
+                _layers[chainId] = new Entry(new LayerInfo(chainId, diff, parent, size, cacheId) { TarSize = tarSize });
             }
             catch (Exception e) when (e is IOException or FormatException)
             {
@@ -190,6 +194,7 @@ public sealed partial class LayerStore : ILayerStore, IDisposable
         _driver.Create(cacheId, parent?.CacheId);
         string diffId;
         long size;
+        long tarSize;
         try
         {
             var (decompressed, _) = await Decompression.OpenAsync(archive, leaveOpen: true, cancellationToken).ConfigureAwait(false);
@@ -209,6 +214,7 @@ public sealed partial class LayerStore : ILayerStore, IDisposable
                 }
                 recorder.Complete(digesting.BytesRead);
                 diffId = digesting.Digest;
+                tarSize = digesting.BytesRead;
             }
         }
         catch
@@ -232,7 +238,7 @@ public sealed partial class LayerStore : ILayerStore, IDisposable
             }
             else
             {
-                info = new LayerInfo(chainId, diffId, parentChainId, size, cacheId);
+                info = new LayerInfo(chainId, diffId, parentChainId, size, cacheId) { TarSize = tarSize };
                 AtomicFile.CreateDirectory(_tmp, LayerDir(chainId), dir =>
                 {
                     AtomicFile.WriteDurable(Path.Combine(dir, "diff"), System.Text.Encoding.ASCII.GetBytes(diffId));
@@ -243,6 +249,7 @@ public sealed partial class LayerStore : ILayerStore, IDisposable
                         AtomicFile.WriteDurable(Path.Combine(dir, "parent"), System.Text.Encoding.ASCII.GetBytes(parentChainId));
                     }
                     File.Move(splitFile, Path.Combine(dir, TarSplitFile));
+                    AtomicFile.WriteDurable(Path.Combine(dir, "tar-size"), System.Text.Encoding.ASCII.GetBytes(tarSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 });
                 _layers[chainId] = new Entry(info) { References = 1 };
                 if (parentChainId is not null)
