@@ -20,12 +20,23 @@ public sealed partial class ImageStore
         {
             throw EngineException.Invalid("Image name can not be blank");
         }
+        // Ask about containers before taking the lock: the callback may well call back into this store.
+        var users = new Dictionary<string, ImageUser?>(StringComparer.Ordinal);
+        foreach (var candidate in TryGet(nameOrId) is { } target ? History(target.Id) : [])
+        {
+            users[candidate.Id] = findUser(candidate.Id);
+        }
+        findUser = id => users.GetValueOrDefault(id);
         var results = new List<ImageDeleteResult>();
         var released = new List<string>();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var image = Resolve(nameOrId) ?? throw NoSuchImage(nameOrId);
+            if (!users.ContainsKey(image.Id))
+            {
+                throw EngineException.Conflict($"conflict: unable to delete {ShortId(image.Id)} - the name was moved to it while deleting, try again");
+            }
             var byId = IsIdReference(nameOrId, image.Id);
             var refs = TagsOf(image.Id);
             var tagsChanged = false;
