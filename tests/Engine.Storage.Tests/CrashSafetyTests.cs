@@ -38,7 +38,7 @@ public sealed class CrashSafetyTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(imageRoot, "layerdb", "tmp", "half-layer")));
     }
 
-    [Theory]
+    [FixtureTheory]
     [InlineData(100)]
     [InlineData(600_000)]
     [InlineData(2_020_000)]

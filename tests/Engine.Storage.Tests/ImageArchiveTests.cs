@@ -65,7 +65,7 @@ public abstract class ImageArchiveTests : IDisposable
         }
     }
 
-    [Theory]
+    [FixtureTheory]
     [InlineData("whiteouts-docker-save.tar", "sha256:5414a8172656279c0040cdfc2ee1f6e0abc1a363c43a647dcce02cb86a538df2")]
     [InlineData("whiteouts-oci-gzip.tar", "sha256:c361d8107865931eed47558712c6706211e6a72c46a94dc126a2f03a9e6c5b9f")]
     [InlineData("whiteouts-oci-zstd.tar", "sha256:c361d8107865931eed47558712c6706211e6a72c46a94dc126a2f03a9e6c5b9f")]
