@@ -173,11 +173,21 @@ public sealed class OverlayDriver : IGraphDriver
             if (!Sys.IsMountPoint(merged))
             {
                 var options = $"lowerdir={File.ReadAllText(dir + "/lower").Trim()},upperdir={id}/diff,workdir={id}/work";
-                if (options.Length >= PageSize)
+                // The upper dir must hold whole files and real directories for Diff and Changes to read it, so
+                // features that store metadata-only copies or redirects are turned off where the kernel has them.
+                var strict = options + ",index=off,redirect_dir=off,metacopy=off";
+                if (strict.Length >= PageSize)
                 {
-                    throw EngineException.Invalid($"cannot mount layer {id}: mount options are longer than a page ({options.Length} bytes)");
+                    throw EngineException.Invalid($"cannot mount layer {id}: mount options are longer than a page ({strict.Length} bytes)");
                 }
-                Sys.RunInDirectory(Home, () => Sys.Mount("overlay", id + "/merged", "overlay", 0, options));
+                try
+                {
+                    Sys.RunInDirectory(Home, () => Sys.Mount("overlay", id + "/merged", "overlay", 0, strict));
+                }
+                catch (SystemCallException e) when (e.Errno == Sys.EINVAL)
+                {
+                    Sys.RunInDirectory(Home, () => Sys.Mount("overlay", id + "/merged", "overlay", 0, options)); // an older kernel without those options
+                }
             }
             _mounts[id] = 1;
             return merged;

@@ -60,6 +60,10 @@ public sealed partial class ImageStore : IImageStore
         {
             Drivers.FileTree.RemoveAll(tmp);
         }
+        foreach (var leftover in Directory.EnumerateFiles(_root, ".repositories.json.tmp-*"))
+        {
+            File.Delete(leftover);
+        }
         foreach (var file in Directory.EnumerateFiles(_content))
         {
             var hex = Path.GetFileName(file);
