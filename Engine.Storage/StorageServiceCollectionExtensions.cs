@@ -1,4 +1,5 @@
 using Engine.Storage.Drivers;
+using Engine.Storage.ImageArchives;
 using Engine.Storage.Images;
 using Engine.Storage.Layers;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +12,7 @@ public static class StorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the graph driver (overlay when the host can mount it, else vfs, unless
-    /// <see cref="StorageOptions.Driver"/> names one), the layer store and the image store, as replaceable
+    /// <see cref="StorageOptions.Driver"/> names one), the layer store, the image store and image archives (save/load), as replaceable
     /// singletons. Configure <see cref="StorageOptions"/> with the Options pattern.
     /// </summary>
     public static IServiceCollection AddEngineStorage(this IServiceCollection services)
@@ -22,6 +23,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ILayerStore>(sp => sp.GetRequiredService<LayerStore>());
         services.TryAddSingleton<ImageStore>();
         services.TryAddSingleton<IImageStore>(sp => sp.GetRequiredService<ImageStore>());
+        services.TryAddSingleton<IImageArchive, ImageArchive>();
         return services;
     }
 }

@@ -19,7 +19,7 @@ public static class LayerApplier
     private const string XattrPaxPrefix = "SCHILY.xattr.";
 
     /// <summary>Applies <paramref name="tar"/> (uncompressed) under <paramref name="root"/>; returns the bytes of regular files written.</summary>
-    public static async Task<long> ApplyAsync(Stream tar, string root, WhiteoutMode mode, CancellationToken cancellationToken = default)
+    public static async Task<long> ApplyAsync(Stream tar, string root, WhiteoutMode mode, CancellationToken cancellationToken = default, TarSplitRecorder? recorder = null)
     {
         root = Path.GetFullPath(root).TrimEnd('/');
         if (root.Length == 0)
@@ -62,7 +62,7 @@ public static class LayerApplier
             var parentRel = slash < 0 ? "" : rel[..slash];
             var baseName = slash < 0 ? rel : rel[(slash + 1)..];
 
-            if (baseName.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+            if (mode != WhiteoutMode.None && baseName.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
             {
                 ApplyWhiteout(root, parentRel, baseName, entry, mode, unpacked, isRoot);
                 continue;
@@ -92,7 +92,9 @@ public static class LayerApplier
                         {
                             try
                             {
+                                recorder?.BeginPayload(RelativeTo(root, path));
                                 await data.CopyToAsync(fs, cancellationToken).ConfigureAwait(false);
+                                recorder?.EndPayload(entry.Length);
                             }
                             catch (EndOfStreamException e)
                             {
@@ -133,15 +135,19 @@ public static class LayerApplier
                         break;
                     }
                 case TarEntryType.CharacterDevice or TarEntryType.BlockDevice:
-                    if (!isRoot)
+                    if (!isRoot || mode == WhiteoutMode.None)
                     {
-                        continue; // as Docker in a user namespace: devices cannot be made, skip them
+                        continue; // as Docker in a user namespace: devices cannot be made, skip them (and never in an image archive)
                     }
                     var dev = (PosixTarEntry)entry;
                     Sys.MkNod(path, (entry.EntryType == TarEntryType.CharacterDevice ? FileStatus.S_IFCHR : FileStatus.S_IFBLK) | ModeBits(entry),
                         Sys.MakeDev((uint)dev.DeviceMajor, (uint)dev.DeviceMinor));
                     break;
                 case TarEntryType.Fifo:
+                    if (mode == WhiteoutMode.None)
+                    {
+                        continue;
+                    }
                     Sys.MkNod(path, FileStatus.S_IFIFO | ModeBits(entry), 0);
                     break;
                 default:

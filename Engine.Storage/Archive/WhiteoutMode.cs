@@ -7,4 +7,6 @@ public enum WhiteoutMode
     Delete,
     /// <summary>The layer is applied alone (overlay upper dir): a 0/0 character device, and trusted.overlay.opaque=y.</summary>
     Overlay,
+    /// <summary>Not a layer (an image archive being unpacked): <c>.wh.</c> names are ordinary files.</summary>
+    None,
 }

@@ -12,7 +12,7 @@ public static class GraphDrivers
         var name = options.Driver;
         if (string.IsNullOrEmpty(name))
         {
-            name = OverlayDriver.IsSupported(root) ? "overlay" : "vfs";
+            return OverlayDriver.IsSupported(root) ? new OverlayDriver(Path.Combine(root, "overlay")) : new VfsDriver(Path.Combine(root, "vfs"));
         }
         return name switch
         {

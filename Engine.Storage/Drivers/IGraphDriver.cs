@@ -1,3 +1,5 @@
+using Engine.Storage.Archive;
+
 namespace Engine.Storage.Drivers;
 
 /// <summary>
@@ -31,7 +33,10 @@ public interface IGraphDriver : IDisposable
     void Put(string id);
 
     /// <summary>Applies an uncompressed layer tar with aufs whiteouts; returns the bytes of regular files written.</summary>
-    Task<long> ApplyDiffAsync(string id, string? parent, Stream tar, CancellationToken cancellationToken = default);
+    Task<long> ApplyDiffAsync(string id, string? parent, Stream tar, CancellationToken cancellationToken = default, TarSplitRecorder? recorder = null);
+
+    /// <summary>The directory <see cref="ApplyDiffAsync"/> writes the layer's files to (overlay: the upper dir; vfs: the layer).</summary>
+    string ApplyDir(string id);
 
     /// <summary>What the layer changed relative to its parent, Docker's kinds and order (sorted by path).</summary>
     IReadOnlyList<Change> Changes(string id, string? parent);

@@ -138,9 +138,13 @@ internal static class LayerChanges
             if (kind >= 0)
             {
                 changes[childRel] = kind;
-                if (kind != ChangeKind.Modify && rel.Length > 0)
+                // Every directory holding a change is reported as modified, so its metadata travels with the diff.
+                for (var parent = rel; parent.Length > 0; parent = parent[..parent.LastIndexOf('/')])
                 {
-                    changes.TryAdd(rel, ChangeKind.Modify);
+                    if (!changes.TryAdd(parent, ChangeKind.Modify))
+                    {
+                        break;
+                    }
                 }
             }
             if (st.IsDirectory)

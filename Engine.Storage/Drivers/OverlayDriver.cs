@@ -173,11 +173,21 @@ public sealed class OverlayDriver : IGraphDriver
             if (!Sys.IsMountPoint(merged))
             {
                 var options = $"lowerdir={File.ReadAllText(dir + "/lower").Trim()},upperdir={id}/diff,workdir={id}/work";
-                if (options.Length >= PageSize)
+                // The upper dir must hold whole files and real directories for Diff and Changes to read it, so
+                // features that store metadata-only copies or redirects are turned off where the kernel has them.
+                var strict = options + ",index=off,redirect_dir=off,metacopy=off";
+                if (strict.Length >= PageSize)
                 {
-                    throw EngineException.Invalid($"cannot mount layer {id}: mount options are longer than a page ({options.Length} bytes)");
+                    throw EngineException.Invalid($"cannot mount layer {id}: mount options are longer than a page ({strict.Length} bytes)");
                 }
-                Sys.RunInDirectory(Home, () => Sys.Mount("overlay", id + "/merged", "overlay", 0, options));
+                try
+                {
+                    Sys.RunInDirectory(Home, () => Sys.Mount("overlay", id + "/merged", "overlay", 0, strict));
+                }
+                catch (SystemCallException e) when (e.Errno == Sys.EINVAL)
+                {
+                    Sys.RunInDirectory(Home, () => Sys.Mount("overlay", id + "/merged", "overlay", 0, options)); // an older kernel without those options
+                }
             }
             _mounts[id] = 1;
             return merged;
@@ -213,8 +223,10 @@ public sealed class OverlayDriver : IGraphDriver
         }
     }
 
-    public Task<long> ApplyDiffAsync(string id, string? parent, Stream tar, CancellationToken cancellationToken = default) =>
-        LayerApplier.ApplyAsync(tar, Dir(id) + "/diff", WhiteoutMode.Overlay, cancellationToken);
+    public Task<long> ApplyDiffAsync(string id, string? parent, Stream tar, CancellationToken cancellationToken = default, TarSplitRecorder? recorder = null) =>
+        LayerApplier.ApplyAsync(tar, Dir(id) + "/diff", WhiteoutMode.Overlay, cancellationToken, recorder);
+
+    public string ApplyDir(string id) => Dir(id) + "/diff";
 
     public IReadOnlyList<Change> Changes(string id, string? parent) => LayerChanges.FromOverlay(this, id);
 

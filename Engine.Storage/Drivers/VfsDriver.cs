@@ -53,8 +53,10 @@ public sealed class VfsDriver : IGraphDriver
     {
     }
 
-    public Task<long> ApplyDiffAsync(string id, string? parent, Stream tar, CancellationToken cancellationToken = default) =>
-        LayerApplier.ApplyAsync(tar, Dir(id), WhiteoutMode.Delete, cancellationToken);
+    public Task<long> ApplyDiffAsync(string id, string? parent, Stream tar, CancellationToken cancellationToken = default, TarSplitRecorder? recorder = null) =>
+        LayerApplier.ApplyAsync(tar, Dir(id), WhiteoutMode.Delete, cancellationToken, recorder);
+
+    public string ApplyDir(string id) => Dir(id);
 
     public IReadOnlyList<Change> Changes(string id, string? parent) =>
         LayerChanges.Compare(Dir(id), parent is null ? null : Dir(parent));

@@ -102,3 +102,14 @@ internal sealed class RepositoriesFile
 {
     public Dictionary<string, Dictionary<string, string>> Repositories { get; set; } = [];
 }
+
+/// <summary>Type info for a <see cref="ContainerConfig"/> written with nulls kept, as Docker writes v1 json.</summary>
+internal static class StorageJsonContextAccess
+{
+    public static System.Text.Json.Serialization.Metadata.JsonTypeInfo<ContainerConfig> ContainerConfig => ContainerConfigJsonContext.Default.ContainerConfig;
+}
+
+[JsonSerializable(typeof(ContainerConfig))]
+internal sealed partial class ContainerConfigJsonContext : JsonSerializerContext
+{
+}

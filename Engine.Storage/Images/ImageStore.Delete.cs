@@ -20,12 +20,23 @@ public sealed partial class ImageStore
         {
             throw EngineException.Invalid("Image name can not be blank");
         }
+        // Ask about containers before taking the lock: the callback may well call back into this store.
+        var users = new Dictionary<string, ImageUser?>(StringComparer.Ordinal);
+        foreach (var candidate in TryGet(nameOrId) is { } target ? History(target.Id) : [])
+        {
+            users[candidate.Id] = findUser(candidate.Id);
+        }
+        findUser = id => users.GetValueOrDefault(id);
         var results = new List<ImageDeleteResult>();
         var released = new List<string>();
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var image = Resolve(nameOrId) ?? throw NoSuchImage(nameOrId);
+            if (!users.ContainsKey(image.Id))
+            {
+                throw EngineException.Conflict($"conflict: unable to delete {ShortId(image.Id)} - the name was moved to it while deleting, try again");
+            }
             var byId = IsIdReference(nameOrId, image.Id);
             var refs = TagsOf(image.Id);
             var tagsChanged = false;
@@ -35,8 +46,9 @@ public sealed partial class ImageStore
                 var key = named.Repository + ":" + named.Tag;
                 if (refs.Count == 1)
                 {
-                    // Last name: the image itself would go, so its conflicts count now.
-                    CheckConflicts(image, force, findUser, ignoreReferences: true);
+                    // Last name: the image itself would go, so a container using it counts now (children do not:
+                    // then the name goes and the image stays, as in Docker).
+                    CheckContainerConflicts(image, force, findUser);
                 }
                 _tags.Remove(key);
                 tagsChanged = true;
@@ -46,6 +58,15 @@ public sealed partial class ImageStore
                     SaveTags();
                     return results;
                 }
+                try
+                {
+                    DeleteImageLocked(image, force, findUser, !noPrune, results, released, quiet: true);
+                }
+                finally
+                {
+                    SaveTags();
+                }
+                tagsChanged = false;
             }
             else
             {
@@ -61,15 +82,18 @@ public sealed partial class ImageStore
                     }
                 }
             }
-            try
+            if (byId)
             {
-                DeleteImageLocked(image, force, findUser, !noPrune, results, released, quiet: false);
-            }
-            finally
-            {
-                if (tagsChanged)
+                try
                 {
-                    SaveTags();
+                    DeleteImageLocked(image, force, findUser, !noPrune, results, released, quiet: false);
+                }
+                finally
+                {
+                    if (tagsChanged)
+                    {
+                        SaveTags();
+                    }
                 }
             }
         }
@@ -95,6 +119,22 @@ public sealed partial class ImageStore
         || tagged != id;
 
     private List<string> TagsOf(string id) => [.. _tags.Where(t => t.Value == id).Select(t => t.Key)];
+
+    private static void CheckContainerConflicts(Record image, bool force, Func<string, ImageUser?> findUser)
+    {
+        var shortId = ShortId(image.Id);
+        var user = findUser(image.Id);
+        if (user is { Running: true })
+        {
+            throw EngineException.Conflict($"conflict: unable to delete {shortId} (cannot be forced) - image is being used by running container {ShortContainer(user.ContainerId)}");
+        }
+        if (user is not null && !force)
+        {
+            throw EngineException.Conflict(user.ContainerId.Length == 0
+                ? $"conflict: unable to delete {shortId} (must be forced) - image is being used by a stopped container"
+                : $"conflict: unable to delete {shortId} (must be forced) - image is being used by stopped container {ShortContainer(user.ContainerId)}");
+        }
+    }
 
     private void CheckConflicts(Record image, bool force, Func<string, ImageUser?> findUser, bool ignoreReferences)
     {
@@ -169,8 +209,4 @@ public sealed partial class ImageStore
             DeleteImageLocked(parent, force: false, findUser, prune: true, results, released, quiet: true);
         }
     }
-
-    public Task<Image> CommitAsync(Layers.IReadWriteLayer rwLayer, ContainerConfig? config, string? comment, string? author, string? repository, string? tag,
-        string? containerId, ContainerConfig? containerConfig, string? parentImageId = null, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("commit: not yet");
 }

@@ -54,6 +54,16 @@ public sealed partial class ImageStore : IImageStore
 
     private void Load()
     {
+        // Image archives unpack under tmp/; after a crash, what is there is garbage.
+        var tmp = Path.Combine(_root, "tmp");
+        if (Directory.Exists(tmp))
+        {
+            Drivers.FileTree.RemoveAll(tmp);
+        }
+        foreach (var leftover in Directory.EnumerateFiles(_root, ".repositories.json.tmp-*"))
+        {
+            File.Delete(leftover);
+        }
         foreach (var file in Directory.EnumerateFiles(_content))
         {
             var hex = Path.GetFileName(file);

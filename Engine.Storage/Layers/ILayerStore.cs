@@ -40,7 +40,11 @@ public interface ILayerStore
 }
 
 /// <summary>One image layer. Ids are "sha256:hex".</summary>
-public sealed record LayerInfo(string ChainId, string DiffId, string? ParentChainId, long Size, string CacheId);
+public sealed record LayerInfo(string ChainId, string DiffId, string? ParentChainId, long Size, string CacheId)
+{
+    /// <summary>Bytes of the uncompressed layer tar as registered (what <see cref="ILayerStore.ExportLayer"/> yields), when known.</summary>
+    public long? TarSize { get; init; }
+}
 
 public interface IReadWriteLayer
 {

@@ -71,7 +71,11 @@ public sealed partial class LayerStore : ILayerStore, IDisposable
                 var cacheId = File.ReadAllText(Path.Combine(dir, "cache-id")).Trim();
                 var parentFile = Path.Combine(dir, "parent");
                 var parent = File.Exists(parentFile) ? File.ReadAllText(parentFile).Trim() : null;
-                _layers[chainId] = new Entry(new LayerInfo(chainId, diff, parent, size, cacheId));
+                var tarSizeFile = Path.Combine(dir, "tar-size");
+                long? tarSize = File.Exists(tarSizeFile) && File.Exists(Path.Combine(dir, TarSplitFile))
+                    ? long.Parse(File.ReadAllText(tarSizeFile).Trim(), System.Globalization.CultureInfo.InvariantCulture)
+                    : null;
+                _layers[chainId] = new Entry(new LayerInfo(chainId, diff, parent, size, cacheId) { TarSize = tarSize });
             }
             catch (Exception e) when (e is IOException or FormatException)
             {
@@ -185,30 +189,38 @@ public sealed partial class LayerStore : ILayerStore, IDisposable
             parent = TryGetLayer(parentChainId) ?? throw EngineException.NotFound($"layer does not exist: {parentChainId}");
         }
         var cacheId = AtomicFile.RandomId();
+        Directory.CreateDirectory(_tmp);
+        var splitFile = Path.Combine(_tmp, "split-" + cacheId);
         _driver.Create(cacheId, parent?.CacheId);
         string diffId;
         long size;
+        long tarSize;
         try
         {
             var (decompressed, _) = await Decompression.OpenAsync(archive, leaveOpen: true, cancellationToken).ConfigureAwait(false);
             await using (decompressed.ConfigureAwait(false))
             {
                 using var digesting = new DigestingStream(decompressed, leaveOpen: true);
+                using var recorder = new TarSplitRecorder(splitFile);
+                digesting.Observer = recorder.Observe;
                 try
                 {
-                    size = await _driver.ApplyDiffAsync(cacheId, parent?.CacheId, digesting, cancellationToken).ConfigureAwait(false);
+                    size = await _driver.ApplyDiffAsync(cacheId, parent?.CacheId, digesting, cancellationToken, recorder).ConfigureAwait(false);
                     await digesting.DrainAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (IsFormatError(e))
                 {
                     throw EngineException.Invalid($"invalid layer archive: {e.Message}");
                 }
+                recorder.Complete(digesting.BytesRead);
                 diffId = digesting.Digest;
+                tarSize = digesting.BytesRead;
             }
         }
         catch
         {
             _driver.Remove(cacheId);
+            File.Delete(splitFile);
             throw;
         }
 
@@ -226,7 +238,7 @@ public sealed partial class LayerStore : ILayerStore, IDisposable
             }
             else
             {
-                info = new LayerInfo(chainId, diffId, parentChainId, size, cacheId);
+                info = new LayerInfo(chainId, diffId, parentChainId, size, cacheId) { TarSize = tarSize };
                 AtomicFile.CreateDirectory(_tmp, LayerDir(chainId), dir =>
                 {
                     AtomicFile.WriteDurable(Path.Combine(dir, "diff"), System.Text.Encoding.ASCII.GetBytes(diffId));
@@ -236,6 +248,8 @@ public sealed partial class LayerStore : ILayerStore, IDisposable
                     {
                         AtomicFile.WriteDurable(Path.Combine(dir, "parent"), System.Text.Encoding.ASCII.GetBytes(parentChainId));
                     }
+                    File.Move(splitFile, Path.Combine(dir, TarSplitFile));
+                    AtomicFile.WriteDurable(Path.Combine(dir, "tar-size"), System.Text.Encoding.ASCII.GetBytes(tarSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 });
                 _layers[chainId] = new Entry(info) { References = 1 };
                 if (parentChainId is not null)
@@ -252,6 +266,7 @@ public sealed partial class LayerStore : ILayerStore, IDisposable
         finally
         {
             _gate.Release();
+            File.Delete(splitFile);
         }
         if (duplicate)
         {
@@ -316,9 +331,20 @@ public sealed partial class LayerStore : ILayerStore, IDisposable
         }
     }
 
+    private const string TarSplitFile = "tar-split";
+
+    /// <summary>
+    /// The layer as it was registered (byte for byte, so its diffID holds) when its tar-split is there and
+    /// its files are as recorded; otherwise a tar made from the layer's files.
+    /// </summary>
     public Stream ExportLayer(string chainId)
     {
         var info = TryGetLayer(chainId) ?? throw EngineException.NotFound($"layer does not exist: {chainId}");
+        var split = Path.Combine(LayerDir(chainId), TarSplitFile);
+        if (File.Exists(split))
+        {
+            return TarSplitRecorder.Replay(split, _driver.ApplyDir(info.CacheId), info.DiffId);
+        }
         var parent = info.ParentChainId is null ? null : TryGetLayer(info.ParentChainId);
         return _driver.Diff(info.CacheId, parent?.CacheId);
     }
