@@ -18,7 +18,7 @@ public sealed class TwoEnginesTests
             await Task.WhenAll(AcceptanceEngine.ImportBusyboxAsync(a), AcceptanceEngine.ImportBusyboxAsync(b));
             var sleepers = await Task.WhenAll(
                 a.DockerAsync("run", "-d", "--name", "same-name", "busybox", "sh", "-c", Looper),
-                b.DockerAsync("run", "-d", "--name", "same-name", "busybox", "sleep", "300"));
+                b.DockerAsync("run", "-d", "--name", "same-name", "busybox", "sh", "-c", Looper));
             foreach (var r in sleepers)
             {
                 Assert.True(r.ExitCode == 0, r.ToString());
