@@ -40,7 +40,20 @@ internal sealed class KestrelSideConnection : ConnectionContext
     {
         if (!_detached)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static cts => cts.Cancel(), _closed, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static cts =>
+                {
+                    try
+                    {
+                        cts.Cancel();
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // The connection was disposed before this ran: nobody is left to tell.
+                    }
+                },
+                _closed,
+                preferLocal: false);
         }
     }
 

@@ -14,17 +14,34 @@ namespace Engine.Http.Tests;
 public sealed class EngineProcess : IAsyncLifetime
 {
     private readonly StringBuilder _log = new();
+    private readonly bool _ownsRoot;
     private Process? _process;
 
     public EngineProcess()
+        : this(TestPaths.NewTempDir("engine"), ownsRoot: true)
     {
-        Root = TestPaths.NewTempDir("engine");
+    }
+
+    private EngineProcess(string root, bool ownsRoot)
+    {
+        Root = root;
+        _ownsRoot = ownsRoot;
         SocketPath = Path.Combine(Root, "engine.sock");
         DataRoot = Path.Combine(Root, "data");
         ExecRoot = Path.Combine(Root, "exec");
     }
 
+    /// <summary>
+    /// An engine on the same socket, data root and exec root as <paramref name="previous"/> (stopped
+    /// first by the caller), as a daemon restarted on its old state. Disposing it stops it but leaves
+    /// the directories to <paramref name="previous"/>, which deletes them.
+    /// </summary>
+    public static EngineProcess OnSameRoot(EngineProcess previous) => new(previous.Root, ownsRoot: false);
+
     public string Root { get; }
+
+    /// <summary>The daemon's pid while it runs.</summary>
+    public int Pid => _process?.Id ?? throw new InvalidOperationException("engine not started");
     public string SocketPath { get; }
     public string DataRoot { get; }
     public string ExecRoot { get; }
@@ -79,11 +96,15 @@ public sealed class EngineProcess : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    /// <summary>
+    /// Sends <paramref name="signal"/> (SIGTERM by default; 9 to simulate a crash) and waits for the
+    /// daemon to exit; the directories stay. After 60 s it is killed. Sets <see cref="ExitCode"/>.
+    /// </summary>
+    public async Task StopAsync(int signal = 15)
     {
         if (_process is { HasExited: false })
         {
-            Kill(_process.Id, 15);
+            Kill(_process.Id, signal);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             try
             {
@@ -99,7 +120,16 @@ public sealed class EngineProcess : IAsyncLifetime
         {
             ExitCode = _process.ExitCode;
         }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopAsync();
         _process?.Dispose();
+        if (!_ownsRoot)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(Root, recursive: true);
@@ -135,6 +165,9 @@ public sealed class EngineProcess : IAsyncLifetime
 
     /// <summary>Runs the docker CLI against this engine.</summary>
     public Task<DockerCliResult> DockerAsync(params string[] args) => DockerCli.RunAsync(DockerHost, args);
+
+    /// <summary>Runs the docker CLI against this engine with text on its stdin.</summary>
+    public Task<DockerCliResult> DockerWithInputAsync(string standardInput, params string[] args) => DockerCli.RunAsync(DockerHost, args, standardInput);
 
     private async Task<bool> PingAsync()
     {

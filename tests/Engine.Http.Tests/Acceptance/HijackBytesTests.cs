@@ -1,0 +1,163 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Engine.Http.Tests.Acceptance;
+
+/// <summary>The exact bytes of attach against the real engine: 101 with Upgrade: tcp, raw 200 without, bare-LF requests.</summary>
+[Trait("Category", "Root")]
+public sealed class HijackBytesTests(AcceptanceEngine fixture) : IClassFixture<AcceptanceEngine>
+{
+    private async Task<Socket> ConnectAsync()
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(fixture.Engine.SocketPath));
+        return socket;
+    }
+
+    private async Task<string> CreateAsync(string command)
+    {
+        using var client = fixture.Engine.CreateHttpClient();
+        var body = JsonSerializer.Serialize(new { Image = "busybox", Cmd = new[] { "sh", "-c", command }, AttachStdout = true, AttachStderr = true });
+        using var response = await client.PostAsync("/v1.19/containers/create", new StringContent(body, Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == 201, text);
+        return JsonDocument.Parse(text).RootElement.GetProperty("Id").GetString()!;
+    }
+
+    private async Task StartAsync(string id)
+    {
+        using var client = fixture.Engine.CreateHttpClient();
+        using var response = await client.PostAsync($"/v1.19/containers/{id}/start", null);
+        Assert.Equal(204, (int)response.StatusCode);
+    }
+
+    private async Task RemoveAsync(string id)
+    {
+        using var client = fixture.Engine.CreateHttpClient();
+        using var response = await client.DeleteAsync($"/v1.19/containers/{id}?force=1");
+        Assert.Equal(204, (int)response.StatusCode);
+    }
+
+    private static async Task<string> ReadHeadAsync(Socket socket)
+    {
+        var bytes = new List<byte>();
+        var one = new byte[1];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!(bytes.Count >= 4 && bytes[^1] == '\n' && bytes[^2] == '\r' && bytes[^3] == '\n' && bytes[^4] == '\r'))
+        {
+            if (await socket.ReceiveAsync(one, SocketFlags.None, timeout.Token) == 0)
+            {
+                break;
+            }
+            bytes.Add(one[0]);
+        }
+        return Encoding.ASCII.GetString(bytes.ToArray());
+    }
+
+    private static async Task<byte[]> ReadToEndAsync(Socket socket)
+    {
+        using var all = new MemoryStream();
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        int n;
+        while ((n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+        {
+            all.Write(buffer, 0, n);
+        }
+        return all.ToArray();
+    }
+
+    /// <summary>Splits Docker's 8-byte-header frames; fails on a malformed one. Returns (stream, payload) in order.</summary>
+    private static List<(int Stream, string Payload)> Frames(byte[] bytes)
+    {
+        var frames = new List<(int, string)>();
+        int at = 0;
+        while (at < bytes.Length)
+        {
+            Assert.True(bytes.Length - at >= 8, $"truncated frame header at {at}: {Convert.ToHexString(bytes)}");
+            Assert.True(bytes[at] is 1 or 2 && bytes[at + 1] == 0 && bytes[at + 2] == 0 && bytes[at + 3] == 0, $"bad frame header at {at}: {Convert.ToHexString(bytes)}");
+            int length = (bytes[at + 4] << 24) | (bytes[at + 5] << 16) | (bytes[at + 6] << 8) | bytes[at + 7];
+            Assert.True(bytes.Length - at - 8 >= length, $"truncated frame at {at}");
+            frames.Add((bytes[at], Encoding.ASCII.GetString(bytes, at + 8, length)));
+            at += 8 + length;
+        }
+        return frames;
+    }
+
+    private static string Stream(List<(int Stream, string Payload)> frames, int stream) =>
+        string.Concat(frames.Where(f => f.Stream == stream).Select(f => f.Payload));
+
+    [Fact]
+    public async Task Attach_with_upgrade_tcp_answers_101_then_framed_output_from_the_first_byte()
+    {
+        var id = await CreateAsync("echo hi; echo oops >&2; echo bye");
+        using var socket = await ConnectAsync();
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"POST /v1.19/containers/{id}/attach?stream=1&stdout=1&stderr=1 HTTP/1.1\r\nHost: docker\r\nUpgrade: tcp\r\nConnection: Upgrade\r\nContent-Length: 0\r\n\r\n"));
+        var head = await ReadHeadAsync(socket);
+        Assert.StartsWith("HTTP/1.1 101 UPGRADED\r\n", head);
+        Assert.Contains("\r\nContent-Type: application/vnd.docker.raw-stream\r\n", head);
+        Assert.Contains("\r\nConnection: Upgrade\r\n", head);
+        Assert.Contains("\r\nUpgrade: tcp\r\n", head);
+        Assert.DoesNotContain("Content-Length", head);
+        Assert.DoesNotContain("Transfer-Encoding", head);
+
+        await StartAsync(id);
+        var frames = Frames(await ReadToEndAsync(socket));
+        Assert.Equal("hi\nbye\n", Stream(frames, 1));
+        Assert.Equal("oops\n", Stream(frames, 2));
+        await RemoveAsync(id);
+    }
+
+    [Fact]
+    public async Task Attach_without_upgrade_and_with_bare_lf_headers_is_a_raw_200()
+    {
+        var id = await CreateAsync("echo hello; echo world >&2");
+        using var socket = await ConnectAsync();
+        // What Docker.DotNet 3.125 sends: no Upgrade, header lines ended by a bare LF, Connection: close.
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"POST /containers/{id}/attach?stream=1&stdout=1&stderr=1 HTTP/1.1\nHost: docker\nConnection: close\n\n"));
+        var head = await ReadHeadAsync(socket);
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", head);
+        Assert.Contains("\r\nContent-Type: application/vnd.docker.raw-stream\r\n", head);
+        Assert.DoesNotContain("Content-Length", head, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Transfer-Encoding", head, StringComparison.OrdinalIgnoreCase);
+
+        await StartAsync(id);
+        var frames = Frames(await ReadToEndAsync(socket));
+        Assert.Equal("hello\n", Stream(frames, 1));
+        Assert.Equal("world\n", Stream(frames, 2));
+        await RemoveAsync(id);
+    }
+
+    [Fact]
+    public async Task Bare_lf_request_lines_are_accepted_for_plain_requests()
+    {
+        using var socket = await ConnectAsync();
+        await socket.SendAsync("GET /v1.19/_ping HTTP/1.1\nHost: docker\nConnection: close\n\n"u8.ToArray());
+        var text = Encoding.ASCII.GetString(await ReadToEndAsync(socket));
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", text);
+        Assert.Contains("\r\nApi-Version: 1.19\r\n", text);
+        Assert.EndsWith("\r\n\r\nOK", text);
+    }
+
+    [Fact]
+    public async Task Attach_with_stdin_over_upgrade_feeds_the_process_and_half_close_ends_it()
+    {
+        using var client = fixture.Engine.CreateHttpClient();
+        var body = """{"Image":"busybox","Cmd":["cat"],"AttachStdin":true,"AttachStdout":true,"AttachStderr":true,"OpenStdin":true,"StdinOnce":true}""";
+        using var created = await client.PostAsync("/v1.19/containers/create", new StringContent(body, Encoding.UTF8, "application/json"));
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("Id").GetString()!;
+
+        using var socket = await ConnectAsync();
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"POST /v1.19/containers/{id}/attach?stream=1&stdin=1&stdout=1&stderr=1 HTTP/1.1\r\nHost: docker\r\nUpgrade: tcp\r\nConnection: Upgrade\r\n\r\n"));
+        Assert.StartsWith("HTTP/1.1 101 UPGRADED\r\n", await ReadHeadAsync(socket));
+        // Sent before start, as `docker run -i` does: buffered until the process runs.
+        await socket.SendAsync("line one\nline two\n"u8.ToArray());
+        await StartAsync(id);
+        socket.Shutdown(SocketShutdown.Send);
+        var frames = Frames(await ReadToEndAsync(socket));
+        Assert.Equal("line one\nline two\n", Stream(frames, 1));
+        Assert.Equal(0, (await fixture.WaitForStatusAsync(id, "exited")).GetProperty("State").GetProperty("ExitCode").GetInt32());
+        await RemoveAsync(id);
+    }
+}
