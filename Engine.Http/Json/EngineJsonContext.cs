@@ -9,14 +9,12 @@ namespace Engine.Http.Json;
 /// <summary>
 /// Source-generated JSON for every wire shape. Writing keeps Docker's exact property names (no
 /// naming policy, nulls written); reading is lenient: case-insensitive names, unknown fields
-/// ignored, numbers in strings accepted, trailing commas and comments tolerated, string lists
+/// ignored, numbers in strings accepted, string lists
 /// through <see cref="LenientStringListConverter"/>.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNameCaseInsensitive = true,
     NumberHandling = JsonNumberHandling.AllowReadingFromString,
-    ReadCommentHandling = JsonCommentHandling.Skip,
-    AllowTrailingCommas = true,
     Converters = [typeof(LenientStringListConverter)])]
 [JsonSerializable(typeof(ContainerConfig))]
 [JsonSerializable(typeof(HostConfig))]

@@ -50,7 +50,7 @@ internal static class RequestBodies
         }
         try
         {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions());
             if (!reader.Read() || reader.TokenType == JsonTokenType.Null)
             {
                 return null;

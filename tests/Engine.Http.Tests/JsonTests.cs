@@ -27,7 +27,7 @@ public class JsonTests
     [Fact]
     public void Create_body_is_case_insensitive_and_ignores_unknown_fields()
     {
-        var (config, host) = Create("""{"image":"busybox","TTY":true,"openstdin":true,"Unknown":{"x":1},"hostconfig":{"networkmode":"none","Binds":["/a:/b"],"LxcConf":{"lxc.utsname":"docker"}},}""");
+        var (config, host) = Create("""{"image":"busybox","TTY":true,"openstdin":true,"Unknown":{"x":1},"hostconfig":{"networkmode":"none","Binds":["/a:/b"],"LxcConf":{"lxc.utsname":"docker"}}}""");
         Assert.Equal("busybox", config.Image);
         Assert.True(config.Tty);
         Assert.True(config.OpenStdin);

@@ -71,6 +71,8 @@ public sealed class BadInputTests(AcceptanceEngine fixture) : IClassFixture<Acce
     [InlineData("[1,2]")]
     [InlineData("{\"Image\":\"busybox\",\"Cmd\":[\"true\"]")]
     [InlineData("{\"Image\":42}")]
+    [InlineData("{\"Image\":\"busybox\",\"Cmd\":\"true\",}")]
+    [InlineData("{\"Image\":\"busybox\" /* comment */}")]
     public async Task Malformed_json_is_an_error_and_creates_nothing(string json)
     {
         var before = await fixture.CountContainersAsync();
