@@ -46,6 +46,8 @@ public sealed partial class ContainerManager
         try
         {
             var mounts = ContainerFiles.Write(container, _options);
+            var (deviceMounts, deviceRules) = ContainerDevices.Resolve(record.HostConfig.Devices);
+            mounts.AddRange(deviceMounts);
             var spec = new ContainerRuntimeSpec
             {
                 Id = container.Id,
@@ -69,7 +71,9 @@ public sealed partial class ContainerManager
                     CpuPeriod = record.HostConfig.CpuPeriod,
                     CpuQuota = record.HostConfig.CpuQuota,
                     BlkioWeight = record.HostConfig.BlkioWeight,
+                    AllowedDevices = deviceRules,
                 },
+                Rlimits = ContainerDevices.Rlimits(record.HostConfig.Ulimits),
                 Process = new ProcessSpec
                 {
                     Args = Argv(record.Config),

@@ -9,6 +9,24 @@ internal static unsafe partial class Interop
     private const int O_CREAT = 0x40;
     private const int O_TRUNC = 0x200;
 
+    /// <summary>statx(2) of a device node: its type ('c' or 'b') and numbers; null when the path is not a device.</summary>
+    public static (char Type, uint Major, uint Minor)? DeviceNumbers(string path)
+    {
+        byte[] bytes = NullTerminated(path);
+        statx st;
+        fixed (byte* p = bytes)
+        {
+            if (LibC.statx(LibC.AT_FDCWD, p, 0, LibC.STATX_TYPE, &st) != 0)
+            {
+                throw Error("statx", path);
+            }
+        }
+        int type = st.stx_mode & (int)LibC.S_IFMT;
+        return type == (int)LibC.S_IFCHR ? ('c', st.stx_rdev_major, st.stx_rdev_minor)
+            : type == (int)LibC.S_IFBLK ? ('b', st.stx_rdev_major, st.stx_rdev_minor)
+            : null;
+    }
+
     /// <summary>rmdir(2); returns 0 or the errno (callers decide what to retry).</summary>
     public static int RemoveDirectory(string path)
     {

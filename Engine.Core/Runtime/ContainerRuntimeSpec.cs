@@ -32,7 +32,12 @@ public sealed class ContainerRuntimeSpec
     /// <summary>Cgroup parent (relative to the engine's root, default "engine" under each hierarchy).</summary>
     public string? CgroupParent { get; init; }
     public ResourceSpec Resources { get; init; } = new();
+
+    /// <summary>Resource limits of the process (Docker's Ulimits: "nofile", "nproc"...).</summary>
+    public IReadOnlyList<RlimitSpec> Rlimits { get; init; } = [];
 }
+
+public sealed record RlimitSpec(string Name, ulong Soft, ulong Hard);
 
 public sealed class ProcessSpec
 {
@@ -63,4 +68,7 @@ public sealed class ResourceSpec
     public long CpuPeriod { get; init; }
     public long CpuQuota { get; init; }
     public long BlkioWeight { get; init; }
+
+    /// <summary>Device cgroup rules allowed beyond Docker's defaults ("c 10:229 rwm"), for HostConfig.Devices.</summary>
+    public IReadOnlyList<string> AllowedDevices { get; init; } = [];
 }

@@ -31,6 +31,7 @@ public sealed partial class LinuxContainerRuntime
             Privileged = privileged,
             Mounts = spec.Mounts.Select(m => new InitMount { Source = m.Source, Target = m.Target, Type = m.Type, Options = m.Options?.ToList() ?? [] }).ToList(),
             Capabilities = caps,
+            Rlimits = spec.Rlimits.Select(r => new InitRlimit { Name = r.Name, Soft = r.Soft, Hard = r.Hard }).ToList(),
             Process = ToInit(spec.Process),
         };
         var context = new ContainerContext(spec.Id, parent, caps, privileged, 0);

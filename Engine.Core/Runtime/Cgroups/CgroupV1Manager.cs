@@ -149,7 +149,7 @@ public sealed class CgroupV1Manager : ICgroupManager
         if (!allowAllDevices && Dir("devices", parent, id) is { } devices)
         {
             CgroupFiles.Write(devices, "devices.deny", "a");
-            foreach (var rule in CgroupFiles.DefaultAllowedDevices)
+            foreach (var rule in CgroupFiles.DefaultAllowedDevices.Concat(r.AllowedDevices))
             {
                 CgroupFiles.Write(devices, "devices.allow", rule);
             }
