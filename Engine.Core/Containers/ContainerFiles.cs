@@ -4,15 +4,15 @@ using Engine.Storage.Errors;
 
 namespace Engine.Core.Containers;
 
-/// <summary>The files Docker provides in every container (/etc/hostname, /etc/hosts, /etc/resolv.conf) and the user's binds.</summary>
+/// <summary>The files Docker provides in every container: /etc/hostname, /etc/hosts, /etc/resolv.conf.</summary>
 internal static class ContainerFiles
 {
     public static string HostnamePath(Container c) => Path.Combine(c.Directory, "hostname");
     public static string HostsPath(Container c) => Path.Combine(c.Directory, "hosts");
     public static string ResolvConfPath(Container c) => Path.Combine(c.Directory, "resolv.conf");
 
-    /// <summary>Writes the files for a start and returns the mounts that put them (and the binds) in place.</summary>
-    public static List<MountSpec> Write(Container container, EngineOptions options)
+    /// <summary>Writes the files for a start and returns the mounts that put them in place.</summary>
+    public static List<MountSpec> Write(Container container)
     {
         var record = container.Record;
         var host = record.HostConfig.NetworkMode == "host";
@@ -26,10 +26,6 @@ internal static class ContainerFiles
             new(HostnamePath(container), "/etc/hostname", "bind", ["rbind", "rprivate"]),
             new(HostsPath(container), "/etc/hosts", "bind", ["rbind", "rprivate"]),
         };
-        foreach (var bind in record.HostConfig.Binds ?? [])
-        {
-            mounts.Add(ParseBind(bind, options));
-        }
         return mounts;
     }
 
@@ -98,55 +94,5 @@ internal static class ContainerFiles
             lines.Add("nameserver 8.8.4.4");
         }
         return string.Join('\n', lines) + "\n";
-    }
-
-    /// <summary>"host:container[:ro|rw]" (a host path must be absolute); "container" alone is an anonymous volume.</summary>
-    internal static MountSpec ParseBind(string bind, EngineOptions options)
-    {
-        var parts = bind.Split(':');
-        string source;
-        string target;
-        var mode = "rw";
-        switch (parts.Length)
-        {
-            case 1:
-                target = parts[0];
-                source = Path.Combine(options.DataRoot, "volumes", Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), "_data");
-                Directory.CreateDirectory(source);
-                break;
-            case 2:
-                source = parts[0];
-                target = parts[1];
-                break;
-            case 3:
-                source = parts[0];
-                target = parts[1];
-                mode = parts[2];
-                break;
-            default:
-                throw EngineException.Invalid($"Invalid volume specification: {bind}");
-        }
-        if (!target.StartsWith('/'))
-        {
-            throw EngineException.Invalid($"Invalid volume destination path: '{target}' mount path must be absolute.");
-        }
-        if (!source.StartsWith('/'))
-        {
-            throw EngineException.Invalid($"Invalid volume specification: {bind}");
-        }
-        if (!(mode is "ro" or "rw" or "z" or "Z" or "ro,Z" or "rw,Z" or "ro,z" or "rw,z"))
-        {
-            throw EngineException.Invalid($"Invalid volume specification: {bind}");
-        }
-        if (!Path.Exists(source))
-        {
-            Directory.CreateDirectory(source);
-        }
-        var opts = new List<string> { "rbind", "rprivate" };
-        if (mode.StartsWith("ro", StringComparison.Ordinal))
-        {
-            opts.Add("ro");
-        }
-        return new MountSpec(source, target, "bind", opts);
     }
 }

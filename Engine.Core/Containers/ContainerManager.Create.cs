@@ -40,6 +40,7 @@ public sealed partial class ContainerManager
             throw EngineException.Invalid("No command specified");
         }
 
+        var volumes = ContainerVolumes.Resolve(config, hostConfig, _store.Get, Path.Combine(_options.DataRoot, "volumes"));
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         if (string.IsNullOrEmpty(config.Hostname))
         {
@@ -56,6 +57,7 @@ public sealed partial class ContainerManager
             Config = config,
             HostConfig = hostConfig,
             ImageId = image.Id,
+            Volumes = volumes,
         };
         var directory = _store.DirectoryFor(id);
         _store.ReserveName(name, id);

@@ -40,6 +40,8 @@ public sealed partial class ContainerManager
             LogPath = container.LogPath,
             Driver = r.Driver,
             RestartCount = r.RestartCount,
+            Volumes = r.Volumes.ToDictionary(v => v.Key, v => v.Value.Source),
+            VolumesRW = r.Volumes.ToDictionary(v => v.Key, v => v.Value.RW),
             ExecIds = container.Execs.Values.OrderBy(e => e.Sequence).Select(e => e.Id).ToList(),
         };
         return Task.FromResult(details);

@@ -45,7 +45,9 @@ public sealed partial class ContainerManager
         IContainerProcess process;
         try
         {
-            var mounts = ContainerFiles.Write(container, _options);
+            // Volumes first: the files Docker provides (/etc/hosts...) stay visible over a volume at /etc.
+            var mounts = ContainerVolumes.Prepare(record.Volumes, rootFs);
+            mounts.AddRange(ContainerFiles.Write(container));
             var (deviceMounts, deviceRules) = ContainerDevices.Resolve(record.HostConfig.Devices);
             mounts.AddRange(deviceMounts);
             var spec = new ContainerRuntimeSpec

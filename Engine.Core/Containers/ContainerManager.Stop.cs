@@ -175,6 +175,10 @@ public sealed partial class ContainerManager
                 // Drop the record first: a half-deleted directory without config.json is ignored at load.
                 File.Delete(Path.Combine(container.Directory, "config.json"));
                 _store.Remove(container);
+                if (removeVolumes)
+                {
+                    ContainerVolumes.RemoveUnused(container, _store.All());
+                }
                 DropExecs(container);
                 Directory.Delete(container.Directory, recursive: true);
             }

@@ -19,6 +19,9 @@ internal sealed class ContainerRecord
     public PersistedState State { get; set; } = new();
     public int RestartCount { get; set; }
     public bool HasBeenStarted { get; set; }
+
+    /// <summary>Volumes by path inside the container (binds, volumes-from, engine-made).</summary>
+    public Dictionary<string, VolumeRecord> Volumes { get; set; } = [];
 }
 
 internal sealed class PersistedState

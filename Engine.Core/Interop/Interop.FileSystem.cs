@@ -9,6 +9,27 @@ internal static unsafe partial class Interop
     private const int O_CREAT = 0x40;
     private const int O_TRUNC = 0x200;
 
+    /// <summary>Gives <paramref name="path"/> the owner and group of <paramref name="like"/> (lchown when not following links).</summary>
+    public static void ChangeOwner(string path, string like, bool followLinks)
+    {
+        byte[] from = NullTerminated(like);
+        byte[] to = NullTerminated(path);
+        statx st;
+        fixed (byte* pf = from)
+        fixed (byte* pt = to)
+        {
+            if (LibC.statx(LibC.AT_FDCWD, pf, followLinks ? 0 : LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_UID | LibC.STATX_GID, &st) != 0)
+            {
+                throw Error("statx", like);
+            }
+            int rc = followLinks ? LibC.chown(pt, st.stx_uid, st.stx_gid) : LibC.lchown(pt, st.stx_uid, st.stx_gid);
+            if (rc != 0)
+            {
+                throw Error("chown", path);
+            }
+        }
+    }
+
     /// <summary>statx(2) of a device node: its type ('c' or 'b') and numbers; null when the path is not a device.</summary>
     public static (char Type, uint Major, uint Minor)? DeviceNumbers(string path)
     {

@@ -30,6 +30,7 @@ internal static partial class Sys
     public const int ENOENT = 2;
     public const int EACCES = 13;
     public const int EEXIST = 17;
+    public const int EROFS = 30;
     public const int ENOTDIR = 20;
     public const int EISDIR = 21;
     public const int EINVAL = 22;

@@ -95,6 +95,11 @@ internal static partial class Sys
             {
                 return;
             }
+            // O_CREAT fails with EROFS on a read-only mount even when the file is there (a read-only volume).
+            if (LastErrno == EROFS && File.Exists(path))
+            {
+                return;
+            }
             throw Error("create", path);
         }
         close(fd);
