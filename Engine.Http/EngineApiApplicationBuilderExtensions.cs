@@ -10,5 +10,5 @@ public static class EngineApiApplicationBuilderExtensions
     /// on every answer, 404 "page not found" for anything else. Terminal: nothing after it runs.
     /// </summary>
     public static IApplicationBuilder UseEngineApi(this IApplicationBuilder app)
-        => app.UseMiddleware<EngineApiMiddleware>();
+        => app.UseWebSockets().UseMiddleware<EngineApiMiddleware>();
 }

@@ -28,6 +28,7 @@ internal sealed class EngineApiRoutes
         .Add("POST", "/containers/{id}/resize", ContainerHandlers.ResizeAsync)
         .Add("DELETE", "/containers/{id}", ContainerHandlers.RemoveAsync)
         .Add("GET", "/containers/{id}/logs", ContainerHandlers.LogsAsync)
+        .Add("GET", "/containers/{id}/attach/ws", ContainerHandlers.AttachWebSocketAsync)
         .Add("POST", "/containers/{id}/pause", ContainerHandlers.PauseAsync)
         .Add("POST", "/containers/{id}/unpause", ContainerHandlers.UnpauseAsync)
         .Add("GET", "/containers/{id}/top", ContainerHandlers.TopAsync)
