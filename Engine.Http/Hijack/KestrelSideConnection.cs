@@ -40,7 +40,18 @@ internal sealed class KestrelSideConnection : ConnectionContext
     {
         if (!_detached)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static cts => cts.Cancel(), _closed, preferLocal: false);
+            // Queued: the connection may be disposed before this runs, and an exception here would end the process.
+            ThreadPool.UnsafeQueueUserWorkItem(static cts =>
+            {
+                try
+                {
+                    cts.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Kestrel is done with the connection already: nobody listens any more.
+                }
+            }, _closed, preferLocal: false);
         }
     }
 
