@@ -1,3 +1,4 @@
+using Engine.Storage.ImageArchives;
 using Engine.Storage.Images;
 
 namespace Engine.Core.Images;
@@ -11,4 +12,28 @@ public interface IImageService
     Task TagAsync(string nameOrId, string repository, string? tag, bool force, CancellationToken cancellationToken = default);
     Task<IReadOnlyList<ImageDeleteResult>> DeleteAsync(string nameOrId, bool force, bool noPrune, CancellationToken cancellationToken = default);
     IReadOnlyList<Image> History(string nameOrId);
+
+    /// <summary>
+    /// docker history: the image config's build steps, newest first, with the ids of the images the engine
+    /// knows for them (the image itself and its parents) and each step's layer size.
+    /// </summary>
+    IReadOnlyList<ImageHistoryEntry> GetHistory(string nameOrId);
+
+    /// <summary>
+    /// Imports a root file system tarball downloaded from an http or https URL (streamed into the import, never
+    /// held whole). <paramref name="progress"/> hears Docker's status lines.
+    /// </summary>
+    Task<Image> ImportAsync(Uri source, ImportOptions options, IProgress<string>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// docker save: writes the named images as one archive to <paramref name="output"/>. Names are resolved before
+    /// anything is written (NotFound then). Publishes "save" for each image.
+    /// </summary>
+    Task SaveAsync(IReadOnlyList<string> names, Stream output, CancellationToken cancellationToken = default);
+
+    /// <summary>docker load: docker-save, Docker 1.7 and OCI archives (any supported compression). Publishes "load".</summary>
+    Task<IReadOnlyList<LoadedImage>> LoadAsync(Stream archive, CancellationToken cancellationToken = default);
+
+    /// <summary>docker commit: a new image from a container's changes (see <see cref="CommitOptions"/>). Publishes the container's "commit".</summary>
+    Task<Image> CommitAsync(string containerNameOrId, CommitOptions options, CancellationToken cancellationToken = default);
 }

@@ -1,12 +1,14 @@
 using Engine.Core.Containers;
 using Engine.Core.Events;
 using Engine.Storage.Errors;
+using Engine.Storage.ImageArchives;
 using Engine.Storage.Images;
+using Engine.Storage.Layers;
 
 namespace Engine.Core.Images;
 
 /// <summary>The image store plus what only the engine knows: events, and which images containers use.</summary>
-public sealed class ImageService(IImageStore store, ContainerManager containers, IEventService events, TimeProvider time) : IImageService
+public sealed partial class ImageService(IImageStore store, IImageArchive archive, ILayerStore layers, ContainerManager containers, IEventService events, TimeProvider time) : IImageService
 {
     public async Task<Image> ImportAsync(Stream archive, ImportOptions options, CancellationToken cancellationToken = default)
     {
@@ -68,7 +70,7 @@ public sealed class ImageService(IImageStore store, ContainerManager containers,
 
     public async Task<IReadOnlyList<ImageDeleteResult>> DeleteAsync(string nameOrId, bool force, bool noPrune, CancellationToken cancellationToken = default)
     {
-        var results = await store.DeleteAsync(nameOrId, force, noPrune, containers.IsImageInUse, cancellationToken).ConfigureAwait(false);
+        var results = await store.DeleteAsync(nameOrId, force, noPrune, containers.FindImageUser, cancellationToken).ConfigureAwait(false);
         foreach (var r in results)
         {
             if (r.Untagged is { } untagged)

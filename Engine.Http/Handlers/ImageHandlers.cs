@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Engine.Core.Images;
 using Engine.Http.Errors;
 using Engine.Http.Json;
 using Engine.Http.Routing;
@@ -8,7 +9,7 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Engine.Http.Handlers;
 
 /// <summary>The /images family: list, inspect, history, tag, delete, create (import from the body).</summary>
-internal static class ImageHandlers
+internal static partial class ImageHandlers
 {
     public static Task ListAsync(ApiContext c)
     {
@@ -25,13 +26,13 @@ internal static class ImageHandlers
 
     public static Task HistoryAsync(ApiContext c)
     {
-        var history = c.Engine.Images.History(c.Route("name"));
+        var history = c.Engine.Images.GetHistory(c.Route("name"));
         var items = history.Select(i => new ImageHistoryItem
         {
-            Id = DockerFormat.ImageId(i.Id, c.Version),
+            Id = i.Id == ImageHistoryEntry.Missing ? i.Id : DockerFormat.ImageId(i.Id, c.Version),
             Created = DockerFormat.UnixSeconds(i.Created),
-            CreatedBy = i.ContainerConfig?.Cmd is { } cmd ? string.Join(' ', cmd) : "",
-            Tags = i.RepoTags.Count == 0 ? null : [.. i.RepoTags],
+            CreatedBy = i.CreatedBy,
+            Tags = i.Tags.Count == 0 ? null : [.. i.Tags],
             Size = i.Size,
             Comment = i.Comment,
         }).ToList();
@@ -75,19 +76,14 @@ internal static class ImageHandlers
             {
                 limit.MaxRequestBodySize = null;
             }
-            var (repository, tag) = SplitReference(c.Query("repo"), c.Query("tag"));
-            var image = await c.Engine.Images.ImportAsync(c.Http.Request.Body, new ImportOptions
-            {
-                Repository = repository,
-                Tag = tag,
-                Comment = c.Query("message"),
-            }, c.Aborted);
+            var image = await c.Engine.Images.ImportAsync(c.Http.Request.Body, ImportOptionsFrom(c), c.Aborted);
             await WriteProgressAsync(c, new ProgressLine { Status = DockerFormat.ImageId(image.Id, c.Version) });
             return;
         }
         if (!string.IsNullOrEmpty(fromSrc))
         {
-            throw new BadHttpInputException("importing from a URL is not supported; use fromSrc=-");
+            await ImportFromUrlAsync(c, fromSrc);
+            return;
         }
         var fromImage = c.Query("fromImage");
         if (string.IsNullOrEmpty(fromImage))

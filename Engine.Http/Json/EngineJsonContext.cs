@@ -28,6 +28,7 @@ namespace Engine.Http.Json;
 [JsonSerializable(typeof(List<ImageHistoryItem>))]
 [JsonSerializable(typeof(List<ImageDeleteItem>))]
 [JsonSerializable(typeof(ProgressLine))]
+[JsonSerializable(typeof(CommitResponse))]
 [JsonSerializable(typeof(VersionResponse))]
 [JsonSerializable(typeof(EngineInfo))]
 [JsonSerializable(typeof(EventMessage))]

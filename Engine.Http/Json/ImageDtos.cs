@@ -69,6 +69,9 @@ internal sealed class ProgressLine
     [JsonPropertyName("status")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Status { get; init; }
+    [JsonPropertyName("stream")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Stream { get; init; }
     [JsonPropertyName("errorDetail")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ErrorDetail? ErrorDetail { get; init; }
@@ -81,4 +84,10 @@ internal sealed class ErrorDetail
 {
     [JsonPropertyName("message")]
     public string Message { get; init; } = "";
+}
+
+/// <summary>POST /commit's answer.</summary>
+internal sealed class CommitResponse
+{
+    public required string Id { get; init; }
 }

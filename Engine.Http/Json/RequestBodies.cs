@@ -106,6 +106,28 @@ internal static class RequestBodies
         }
     }
 
+    /// <summary>POST /commit: an optional ContainerConfig; blank, null or {} give null (the container's config is used).</summary>
+    public static ContainerConfig? ReadCommitConfig(ReadOnlySpan<byte> body)
+    {
+        if (IsBlank(body) || body.Trim(" \t\r\n"u8).SequenceEqual("null"u8))
+        {
+            return null;
+        }
+        try
+        {
+            var config = JsonSerializer.Deserialize(body, EngineJsonContext.Default.ContainerConfig);
+            if (config is not null)
+            {
+                Normalize(config);
+            }
+            return config;
+        }
+        catch (JsonException e)
+        {
+            throw Malformed(e);
+        }
+    }
+
     private static BadHttpInputException Malformed(JsonException e)
     {
         var where = e.Path is { Length: > 0 } path ? $" at {path}" : "";

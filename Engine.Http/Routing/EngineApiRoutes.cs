@@ -43,5 +43,9 @@ internal sealed class EngineApiRoutes
         .Add("GET", "/images/{name*}/json", ImageHandlers.InspectAsync)
         .Add("GET", "/images/{name*}/history", ImageHandlers.HistoryAsync)
         .Add("POST", "/images/{name*}/tag", ImageHandlers.TagAsync)
-        .Add("DELETE", "/images/{name*}", ImageHandlers.DeleteAsync);
+        .Add("DELETE", "/images/{name*}", ImageHandlers.DeleteAsync)
+        .Add("GET", "/images/get", ImageHandlers.SaveManyAsync)
+        .Add("GET", "/images/{name*}/get", ImageHandlers.SaveAsync)
+        .Add("POST", "/images/load", ImageHandlers.LoadAsync)
+        .Add("POST", "/commit", ImageHandlers.CommitAsync);
 }

@@ -2,7 +2,8 @@
 # Image benchmark, our engine against the reference daemon (Debian's dockerd) in one run, reported
 # as ratios ours/reference of hyperfine medians. Same harness as run.sh (lib.sh).
 #
-# Usage: sudo tests/bench/bench-images.sh [--runs N] [--warmup N] [--reference-only]
+# Usage: sudo tests/bench/bench-images.sh [--runs N] [--warmup N] [--reference-only] [--only LIST]
+#   --only LIST        comma-separated subset of load,save,export,commit (default all; env ONLY)
 #   --runs N           timed runs per command (default 10 here, env RUNS)
 #   --warmup N         warm-up runs per command (default 1 here, env WARMUP)
 #   --reference-only   start and measure only dockerd (ratios n/a); for checking the harness
@@ -19,18 +20,36 @@
 #   container-commit  docker commit C2 bench/committed  (C2 ran once and wrote 32 MiB and deleted
 #                                                       a directory; before each run: docker rmi)
 # Page cache is not dropped: all runs are warm-cache numbers for both daemons.
+# Peak memory: each daemon's VmHWM is reset (clear_refs 5) before the load benchmark and read after it,
+# so the reported peak is that of loading the image (memory.txt and summary.txt).
 set -euo pipefail
 RUNS=${RUNS:-10}
 WARMUP=${WARMUP:-1}
 IMAGE_MB=${IMAGE_MB:-300}
+ONLY=${ONLY:-load,save,export,commit}
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-parse_common_args "$@"
+args=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --only) ONLY=$2; shift 2 ;;
+        *) args+=("$1"); shift ;;
+    esac
+done
+parse_common_args "${args[@]+"${args[@]}"}"
+for b in ${ONLY//,/ }; do
+    case "$b" in load|save|export|commit) ;; *) die "--only: unknown benchmark $b (load,save,export,commit)" ;; esac
+done
+wanted() { [[ ",$ONLY," == *",$1,"* ]]; }
+
+# peak_kb PID: the process's peak resident set (VmHWM) in kB; reset_peak PID starts a new peak.
+peak_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
+reset_peak() { [ -n "$1" ] && echo 5 >"/proc/$1/clear_refs" 2>/dev/null || true; }
 
 require_root
 ensure_packages docker.io containerd runc busybox-static hyperfine curl jq iproute2 tar coreutils
 make_workdir
 new_results_dir images
-echo "image: bench/big:latest, ${IMAGE_MB} MiB random data + busybox" >>"$RESULTS/environment.txt"
+echo "image: bench/big:latest, ${IMAGE_MB} MiB random data + busybox; benchmarks: $ONLY" >>"$RESULTS/environment.txt"
 
 # ------------------------------------------------------------ the image, built by hand
 # docker-save layout (as Docker 20.10 writes it, which also carries the v1.19 legacy layout).
@@ -109,8 +128,17 @@ while read -r name sock; do
     log "checking docker load into $name"
     DOCKER_HOST="unix://$sock" "$DOCKER" load -i "$WORK/big.tar" >/dev/null
 done < <(targets)
-bench image-load "$D rmi bench/big:latest >/dev/null 2>&1 || true" \
-    "$D load -i '$WORK/big.tar' >/dev/null"
+MEM_BEFORE_OURS=$(peak_kb "$OURS_PID") MEM_BEFORE_REF=$(peak_kb "$REF_PID")
+reset_peak "$OURS_PID"; reset_peak "$REF_PID"
+if wanted load; then
+    bench image-load "$D rmi bench/big:latest >/dev/null 2>&1 || true" \
+        "$D load -i '$WORK/big.tar' >/dev/null"
+fi
+{
+    echo "IMAGE_MB=$IMAGE_MB"
+    echo "ours      VmHWM before load: ${MEM_BEFORE_OURS} kB, peak during load: $(peak_kb "$OURS_PID") kB"
+    echo "reference VmHWM before load: ${MEM_BEFORE_REF} kB, peak during load: $(peak_kb "$REF_PID") kB (dockerd only; its containerd not counted)"
+} | tee "$RESULTS/memory.txt" >&2
 
 # The containers that export and commit use.
 while read -r name sock; do
@@ -121,16 +149,23 @@ while read -r name sock; do
         sh -c 'head -c 33554432 /dev/urandom >/new-data && rm -rf /data/d0' >/dev/null
     unset DOCKER_HOST
 done < <(targets)
-bench image-save "rm -f '$O/save-{NAME}.tar'" \
-    "$D save -o '$O/save-{NAME}.tar' bench/big:latest"
-bench container-export "rm -f '$O/export-{NAME}.tar'" \
-    "$D export -o '$O/export-{NAME}.tar' bench-export"
-bench container-commit "$D rmi bench/committed:latest >/dev/null 2>&1 || true" \
-    "$D commit bench-commit bench/committed:latest >/dev/null"
+if wanted save; then
+    bench image-save "rm -f '$O/save-{NAME}.tar'" \
+        "$D save -o '$O/save-{NAME}.tar' bench/big:latest"
+fi
+if wanted export; then
+    bench container-export "rm -f '$O/export-{NAME}.tar'" \
+        "$D export -o '$O/export-{NAME}.tar' bench-export"
+fi
+if wanted commit; then
+    bench container-commit "$D rmi bench/committed:latest >/dev/null 2>&1 || true" \
+        "$D commit bench-commit bench/committed:latest >/dev/null"
+fi
 
 echo
 report_header
 for b in image-load image-save container-export container-commit; do
-    report_row "$b" "$RESULTS/$b.json"
+    if [ -f "$RESULTS/$b.json" ]; then report_row "$b" "$RESULTS/$b.json"; fi
 done
+cat "$RESULTS/memory.txt" >>"$RESULTS/summary.txt"
 echo "results: $RESULTS"
