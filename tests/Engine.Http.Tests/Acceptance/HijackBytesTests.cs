@@ -160,4 +160,73 @@ public sealed class HijackBytesTests(AcceptanceEngine fixture) : IClassFixture<A
         Assert.Equal(0, (await fixture.WaitForStatusAsync(id, "exited")).GetProperty("State").GetProperty("ExitCode").GetInt32());
         await RemoveAsync(id);
     }
+
+    [Fact]
+    public async Task A_hijack_after_a_keep_alive_request_on_the_same_connection_upgrades()
+    {
+        var id = await CreateAsync("echo kept");
+        using var socket = await ConnectAsync();
+        await socket.SendAsync("GET /v1.19/_ping HTTP/1.1\nHost: x\n\n"u8.ToArray());
+        Assert.StartsWith("HTTP/1.1 200 OK", await ReadHeadAsync(socket));
+        var ok = new byte[2];
+        Assert.Equal(2, await socket.ReceiveAsync(ok));
+        Assert.Equal("OK", Encoding.ASCII.GetString(ok));
+
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"POST /v1.19/containers/{id}/attach?stream=1&stdout=1 HTTP/1.1\nHost: x\nUpgrade: tcp\nConnection: Upgrade\n\n"));
+        var head = await ReadHeadAsync(socket);
+        Assert.StartsWith("HTTP/1.1 101 UPGRADED\r\n", head);
+        Assert.Contains("Api-Version: 1.19\r\n", head);
+        await StartAsync(id);
+        Assert.Equal("kept\n", Stream(Frames(await ReadToEndAsync(socket)), 1));
+        await RemoveAsync(id);
+    }
+
+    [Fact]
+    public async Task A_tty_attach_without_upgrade_is_unframed()
+    {
+        using var client = fixture.Engine.CreateHttpClient();
+        var body = """{"Image":"busybox","Cmd":["sh","-c","echo tty-out"],"Tty":true,"AttachStdout":true}""";
+        using var created = await client.PostAsync("/v1.19/containers/create", new StringContent(body, Encoding.UTF8, "application/json"));
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("Id").GetString()!;
+        using var socket = await ConnectAsync();
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"POST /containers/{id}/attach?stream=1&stdout=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"));
+        Assert.StartsWith("HTTP/1.1 200 OK\r\n", await ReadHeadAsync(socket));
+        await StartAsync(id);
+        // The pty turns "\n" into "\r\n"; no 8-byte headers.
+        Assert.Equal("tty-out\r\n", Encoding.ASCII.GetString(await ReadToEndAsync(socket)));
+        await RemoveAsync(id);
+    }
+
+    [Fact]
+    public async Task A_hijack_of_a_missing_container_is_a_404_in_the_versions_error_form()
+    {
+        using var socket = await ConnectAsync();
+        await socket.SendAsync("POST /v1.19/containers/nope/attach?stream=1 HTTP/1.1\r\nHost: x\r\nUpgrade: tcp\r\n\r\n"u8.ToArray());
+        var text = Encoding.ASCII.GetString(await ReadToEndAsync(socket));
+        Assert.StartsWith("HTTP/1.1 404 Not Found\r\n", text);
+        Assert.EndsWith("\r\n\r\nNo such container: nope\n", text);
+    }
+
+    [Fact]
+    public async Task Plain_routes_and_their_errors_pass_through_the_hijack_middleware()
+    {
+        var id = await CreateAsync("exit 3");
+        using var client = fixture.Engine.CreateHttpClient();
+        await StartAsync(id);
+        var wait = await client.PostAsync($"/v1.19/containers/{id}/wait", null);
+        Assert.Equal("{\"StatusCode\":3}\n", await wait.Content.ReadAsStringAsync());
+        var kill = await client.PostAsync($"/v1.19/containers/{id}/kill", null);
+        Assert.True((int)kill.StatusCode is 409 or 500, kill.StatusCode.ToString());
+        Assert.Equal($"Container {id} is not running\n", await kill.Content.ReadAsStringAsync());
+        var inspect = await client.GetAsync("/containers/zz-none/json");
+        Assert.Equal(404, (int)inspect.StatusCode);
+        Assert.Equal("{\"message\":\"No such container: zz-none\"}\n", await inspect.Content.ReadAsStringAsync());
+        var create = await client.PostAsync("/v1.19/containers/create", new StringContent("{\"Image\":"));
+        Assert.Equal(400, (int)create.StatusCode);
+        Assert.Equal("Docker/1.7.1 (linux)", create.Headers.Server.ToString());
+        var unknown = await client.GetAsync("/v1.19/what");
+        Assert.Equal(404, (int)unknown.StatusCode);
+        Assert.Equal("page not found\n", await unknown.Content.ReadAsStringAsync());
+        await RemoveAsync(id);
+    }
 }
