@@ -23,6 +23,15 @@ if (arguments.Help)
 var addresses = arguments.Hosts.Select(h => { ListenAddress.TryParse(h, out var a); return a!; }).ToList();
 var socketPaths = addresses.Where(a => a.UnixPath is not null).Select(a => a.UnixPath!).ToList();
 
+foreach (var path in socketPaths)
+{
+    if (UnixSocketFile.IsLive(path))
+    {
+        Console.Error.WriteLine($"engine: {path} is in use by another daemon");
+        return 1;
+    }
+}
+
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -57,9 +66,19 @@ builder.Services.AddEngineHttp();
 
 var app = builder.Build();
 app.UseEngineApi();
+var started = false;
 try
 {
-    await app.StartAsync();
+    try
+    {
+        await app.StartAsync();
+        started = true;
+    }
+    catch (Exception e) when (e is Engine.Storage.Errors.EngineException or Microsoft.Extensions.Options.OptionsValidationException or IOException)
+    {
+        Console.Error.WriteLine($"engine: {e.Message}");
+        return 1;
+    }
     foreach (var path in socketPaths)
     {
         UnixSocketFile.RestrictToOwnerAndGroup(path);
@@ -69,9 +88,12 @@ try
 finally
 {
     await app.DisposeAsync();
-    foreach (var path in socketPaths)
+    if (started)
     {
-        UnixSocketFile.DeleteStale(path);
+        foreach (var path in socketPaths)
+        {
+            UnixSocketFile.DeleteStale(path);
+        }
     }
 }
 return 0;
