@@ -40,6 +40,12 @@ internal sealed class FakeEngine : IContainerEngine, IContainerService
     public Task UnpauseAsync(string nameOrId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public Task<ContainerTop> TopAsync(string nameOrId, string? psArgs = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     public IAsyncEnumerable<ContainerStats> StatsAsync(string nameOrId, bool stream = true, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<IReadOnlyList<Engine.Storage.Drivers.Change>> ChangesAsync(string nameOrId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<ContainerArchive> ExportAsync(string nameOrId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<ContainerArchive> CopyAsync(string nameOrId, string resource, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<ContainerPathStat> StatPathAsync(string nameOrId, string path, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task<ContainerArchive> GetArchiveAsync(string nameOrId, string path, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    public Task ExtractToDirectoryAsync(string nameOrId, string path, Stream archive, bool noOverwriteDirNonDir = false, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     private sealed class EchoAttachment(bool tty) : IContainerAttachment
     {
