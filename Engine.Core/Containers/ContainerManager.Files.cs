@@ -15,11 +15,32 @@ public sealed partial class ContainerManager
     /// <summary>Files Docker bind-mounts into every started container, served from the container's directory.</summary>
     private static readonly string[] NetworkFiles = ["etc/hostname", "etc/hosts", "etc/resolv.conf"];
 
+    /// <summary>
+    /// Mount points the runtime makes in the read-write layer. Docker makes them in a hidden "-init" layer below the
+    /// container's, so they never show in its diff; they are left out here the same way.
+    /// </summary>
+    private static readonly HashSet<string> InitPaths = new(StringComparer.Ordinal)
+    {
+        "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/dev/console", "/proc", "/sys",
+        "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/etc/mtab", "/.dockerenv", "/.dockerinit",
+    };
+
     /// <summary>What the container changed in its image's file system, sorted by path (Docker's kinds).</summary>
     public Task<IReadOnlyList<Change>> ChangesAsync(string nameOrId, CancellationToken cancellationToken = default)
     {
         var container = _store.Get(nameOrId);
-        return Task.FromResult(_layers.GetReadWriteLayer(container.Id).Changes());
+        var changes = _layers.GetReadWriteLayer(container.Id).Changes();
+        return Task.FromResult(WithoutInitPaths(changes));
+    }
+
+    /// <summary>Drops <see cref="InitPaths"/>, and directories reported modified only because one of them is inside.</summary>
+    internal static IReadOnlyList<Change> WithoutInitPaths(IReadOnlyList<Change> changes)
+    {
+        var kept = changes.Where(c => !InitPaths.Contains(c.Path)).ToList();
+        var dropped = changes.Where(c => InitPaths.Contains(c.Path)).Select(c => c.Path).ToList();
+        return kept.Where(c => !(c.Kind == ChangeKind.Modify
+            && dropped.Any(d => d.StartsWith(c.Path + "/", StringComparison.Ordinal))
+            && !kept.Any(o => o.Path.StartsWith(c.Path + "/", StringComparison.Ordinal)))).ToList();
     }
 
     /// <summary>The container's whole merged file system as a tar (docker export). Publishes <c>export</c>.</summary>
