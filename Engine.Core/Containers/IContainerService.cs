@@ -45,4 +45,22 @@ public interface IContainerService
 
     /// <summary>Resource usage samples: one per second while <paramref name="stream"/>, else a single one (see ContainerManager.StatsAsync).</summary>
     IAsyncEnumerable<ContainerStats> StatsAsync(string nameOrId, bool stream = true, CancellationToken cancellationToken = default);
+
+    /// <summary>What the container changed in its image's file system, sorted by path: Kind 0 modified, 1 added, 2 deleted.</summary>
+    Task<IReadOnlyList<Engine.Storage.Drivers.Change>> ChangesAsync(string nameOrId, CancellationToken cancellationToken = default);
+
+    /// <summary>The whole merged file system as a tar, running or not; the root file system stays mounted until the archive is disposed.</summary>
+    Task<ContainerArchive> ExportAsync(string nameOrId, CancellationToken cancellationToken = default);
+
+    /// <summary>API 1.19's copy: a tar of the path with every symlink followed. NotFound when it does not exist.</summary>
+    Task<ContainerArchive> CopyAsync(string nameOrId, string resource, CancellationToken cancellationToken = default);
+
+    /// <summary>Stat of a path inside the container, the last element not followed. NotFound when it does not exist.</summary>
+    Task<ContainerPathStat> StatPathAsync(string nameOrId, string path, CancellationToken cancellationToken = default);
+
+    /// <summary>A tar of a path inside the container (last element not followed) with its stat.</summary>
+    Task<ContainerArchive> GetArchiveAsync(string nameOrId, string path, CancellationToken cancellationToken = default);
+
+    /// <summary>Extracts a tar into a directory of the container, confined to it (see ContainerManager.ExtractToDirectoryAsync).</summary>
+    Task ExtractToDirectoryAsync(string nameOrId, string path, Stream archive, bool noOverwriteDirNonDir = false, CancellationToken cancellationToken = default);
 }

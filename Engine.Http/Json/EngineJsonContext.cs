@@ -39,6 +39,9 @@ namespace Engine.Http.Json;
 [JsonSerializable(typeof(ExecInspectResponse))]
 [JsonSerializable(typeof(ContainerTopResponse))]
 [JsonSerializable(typeof(StatsJson))]
+[JsonSerializable(typeof(List<ContainerChangeItem>))]
+[JsonSerializable(typeof(CopyRequestBody))]
+[JsonSerializable(typeof(PathStatHeader))]
 internal sealed partial class EngineJsonContext : JsonSerializerContext
 {
 }

@@ -18,8 +18,12 @@ public static class LayerApplier
     public const string OverlayOpaqueXattr = "trusted.overlay.opaque";
     private const string XattrPaxPrefix = "SCHILY.xattr.";
 
-    /// <summary>Applies <paramref name="tar"/> (uncompressed) under <paramref name="root"/>; returns the bytes of regular files written.</summary>
-    public static async Task<long> ApplyAsync(Stream tar, string root, WhiteoutMode mode, CancellationToken cancellationToken = default, TarSplitRecorder? recorder = null)
+    /// <summary>
+    /// Applies <paramref name="tar"/> (uncompressed) under <paramref name="root"/>; returns the bytes of regular files written.
+    /// With <paramref name="noOverwriteDirNonDir"/> (docker cp), an entry that would replace a directory with a
+    /// non-directory or the other way round fails with InvalidParameter, as Docker's NoOverwriteDirNonDir.
+    /// </summary>
+    public static async Task<long> ApplyAsync(Stream tar, string root, WhiteoutMode mode, CancellationToken cancellationToken = default, TarSplitRecorder? recorder = null, bool noOverwriteDirNonDir = false)
     {
         root = Path.GetFullPath(root).TrimEnd('/');
         if (root.Length == 0)
@@ -71,6 +75,12 @@ public static class LayerApplier
             var parent = RootPath.Resolve(root, parentRel, create: true);
             var path = parent + "/" + baseName;
             var existing = Sys.LStat(path);
+            if (noOverwriteDirNonDir && existing is { } current && current.IsDirectory != (entry.EntryType == TarEntryType.Directory))
+            {
+                throw EngineException.Invalid(current.IsDirectory
+                    ? $"cannot overwrite directory \"/{rel}\" with non-directory \"{entry.Name}\""
+                    : $"cannot overwrite non-directory \"/{rel}\" with directory \"{entry.Name}\"");
+            }
             if (existing is { } ex && !(ex.IsDirectory && entry.EntryType == TarEntryType.Directory))
             {
                 RemoveAll(path, ex);

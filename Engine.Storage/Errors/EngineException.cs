@@ -17,6 +17,8 @@ public enum ErrorKind
     NotRunning,
     /// <summary>Attach or exec not possible (HTTP 406).</summary>
     NotAcceptable,
+    /// <summary>Not allowed: writing to a read-only root file system (HTTP 403).</summary>
+    Forbidden,
 }
 
 /// <summary>The one exception type the engine throws for expected failures. Message is Docker's text.</summary>
@@ -31,4 +33,5 @@ public class EngineException : Exception
     public static EngineException Invalid(string message) => new(ErrorKind.InvalidParameter, message);
     public static EngineException NotModified(string message) => new(ErrorKind.NotModified, message);
     public static EngineException NotRunning(string message) => new(ErrorKind.NotRunning, message);
+    public static EngineException Forbidden(string message) => new(ErrorKind.Forbidden, message);
 }
