@@ -25,6 +25,7 @@ internal static class ErrorMapping
         // Docker 1.7 answered 500 ("Container x is not running"); 1.24+ answer 409.
         ErrorKind.NotRunning => ApiVersion.UsesPlainTextErrors(version) ? 500 : 409,
         ErrorKind.NotAcceptable => 406,
+        ErrorKind.Unauthorized => 401,
         _ => 500,
     };
 

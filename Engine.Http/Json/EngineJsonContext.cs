@@ -39,6 +39,10 @@ namespace Engine.Http.Json;
 [JsonSerializable(typeof(ExecInspectResponse))]
 [JsonSerializable(typeof(ContainerTopResponse))]
 [JsonSerializable(typeof(StatsJson))]
+[JsonSerializable(typeof(RegistryProgressLine))]
+[JsonSerializable(typeof(AuthConfigBody))]
+[JsonSerializable(typeof(AuthResponse))]
+[JsonSerializable(typeof(List<SearchResultItem>))]
 internal sealed partial class EngineJsonContext : JsonSerializerContext
 {
 }

@@ -17,6 +17,8 @@ public enum ErrorKind
     NotRunning,
     /// <summary>Attach or exec not possible (HTTP 406).</summary>
     NotAcceptable,
+    /// <summary>A registry refused the credentials (HTTP 401).</summary>
+    Unauthorized,
 }
 
 /// <summary>The one exception type the engine throws for expected failures. Message is Docker's text.</summary>
