@@ -24,6 +24,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<ImageStore>();
         services.TryAddSingleton<IImageStore>(sp => sp.GetRequiredService<ImageStore>());
         services.TryAddSingleton<IImageArchive, ImageArchive>();
+        services.TryAddSingleton<Registry.IImageRegistry, Registry.ImageRegistry>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using Engine.Storage.ImageArchives;
 using Engine.Storage.Images;
+using Engine.Storage.Registry;
 
 namespace Engine.Core.Images;
 
@@ -36,4 +37,20 @@ public interface IImageService
 
     /// <summary>docker commit: a new image from a container's changes (see <see cref="CommitOptions"/>). Publishes the container's "commit".</summary>
     Task<Image> CommitAsync(string containerNameOrId, CommitOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// docker pull "name[:tag]" or "name@sha256:...": downloads what is missing from the registry (v2 API; plain HTTP for
+    /// localhost and 127.0.0.0/8), tags it and sets its RepoDigests. <paramref name="progress"/> hears Docker's messages.
+    /// Publishes "pull".
+    /// </summary>
+    Task<Image> PullAsync(string reference, RegistryAuth? auth = null, IProgress<RegistryProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>docker push of one tag, or of every tag of the repository when <paramref name="tag"/> is null. Publishes "push".</summary>
+    Task<IReadOnlyList<PushResult>> PushAsync(string repository, string? tag, RegistryAuth? auth = null, IProgress<RegistryProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>docker login: checks the credentials against the registry named by <see cref="RegistryAuth.ServerAddress"/> (Unauthorized when refused).</summary>
+    Task LoginAsync(RegistryAuth auth, CancellationToken cancellationToken = default);
+
+    /// <summary>docker search "HOST[:PORT]/TEXT" through the registry's catalog (see Engine.Storage/Registry/README.md).</summary>
+    Task<IReadOnlyList<RegistrySearchResult>> SearchAsync(string term, RegistryAuth? auth = null, int limit = 25, CancellationToken cancellationToken = default);
 }

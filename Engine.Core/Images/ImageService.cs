@@ -8,7 +8,8 @@ using Engine.Storage.Layers;
 namespace Engine.Core.Images;
 
 /// <summary>The image store plus what only the engine knows: events, and which images containers use.</summary>
-public sealed partial class ImageService(IImageStore store, IImageArchive archive, ILayerStore layers, ContainerManager containers, IEventService events, TimeProvider time) : IImageService
+public sealed partial class ImageService(IImageStore store, IImageArchive archive, ILayerStore layers, ContainerManager containers, IEventService events, TimeProvider time,
+    Engine.Storage.Registry.IImageRegistry registry) : IImageService
 {
     public async Task<Image> ImportAsync(Stream archive, ImportOptions options, CancellationToken cancellationToken = default)
     {

@@ -26,6 +26,7 @@ internal static class ErrorMapping
         ErrorKind.NotRunning => ApiVersion.UsesPlainTextErrors(version) ? 500 : 409,
         ErrorKind.NotAcceptable => 406,
         ErrorKind.Forbidden => 403,
+        ErrorKind.Unauthorized => 401,
         _ => 500,
     };
 

@@ -64,8 +64,7 @@ internal static partial class ImageHandlers
 
     /// <summary>
     /// POST /images/create. fromSrc=- streams the body straight into the import and answers Docker's
-    /// progress line {"status":"&lt;id&gt;"}. Pulling needs a registry client the engine does not have
-    /// yet: it answers the JSON-stream error form Docker uses for failed pulls.
+    /// progress line {"status":"&lt;id&gt;"}; fromImage pulls from a registry (ImageHandlers.Registry.cs).
     /// </summary>
     public static async Task CreateAsync(ApiContext c)
     {
@@ -90,9 +89,7 @@ internal static partial class ImageHandlers
         {
             throw new BadHttpInputException("fromImage or fromSrc is required");
         }
-        var name = string.IsNullOrEmpty(c.Query("tag")) ? fromImage : $"{fromImage}:{c.Query("tag")}";
-        var message = $"pull access denied for {name}: this engine has no registry access; import the image instead";
-        await WriteProgressAsync(c, new ProgressLine { ErrorDetail = new ErrorDetail { Message = message }, Error = message });
+        await PullAsync(c, fromImage, c.Query("tag"));
     }
 
     /// <summary>"repo:tag" in repo with no tag given splits as Docker does (a ':' after the last '/').</summary>

@@ -42,6 +42,10 @@ namespace Engine.Http.Json;
 [JsonSerializable(typeof(List<ContainerChangeItem>))]
 [JsonSerializable(typeof(CopyRequestBody))]
 [JsonSerializable(typeof(PathStatHeader))]
+[JsonSerializable(typeof(RegistryProgressLine))]
+[JsonSerializable(typeof(AuthConfigBody))]
+[JsonSerializable(typeof(AuthResponse))]
+[JsonSerializable(typeof(List<SearchResultItem>))]
 internal sealed partial class EngineJsonContext : JsonSerializerContext
 {
 }

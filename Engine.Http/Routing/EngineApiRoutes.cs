@@ -53,5 +53,8 @@ internal sealed class EngineApiRoutes
         .Add("GET", "/images/get", ImageHandlers.SaveManyAsync)
         .Add("GET", "/images/{name*}/get", ImageHandlers.SaveAsync)
         .Add("POST", "/images/load", ImageHandlers.LoadAsync)
+        .Add("GET", "/images/search", ImageHandlers.SearchAsync)
+        .Add("POST", "/images/{name*}/push", ImageHandlers.PushAsync)
+        .Add("POST", "/auth", ImageHandlers.AuthAsync)
         .Add("POST", "/commit", ImageHandlers.CommitAsync);
 }

@@ -19,6 +19,8 @@ public enum ErrorKind
     NotAcceptable,
     /// <summary>Not allowed: writing to a read-only root file system (HTTP 403).</summary>
     Forbidden,
+    /// <summary>A registry refused the credentials (HTTP 401).</summary>
+    Unauthorized,
 }
 
 /// <summary>The one exception type the engine throws for expected failures. Message is Docker's text.</summary>

@@ -54,6 +54,9 @@ public interface IImageStore
     /// id is known (and then releases the caller's reference).
     /// </summary>
     Task<Image> AddAsync(byte[] configBytes, string? parentImageId, CancellationToken cancellationToken = default);
+
+    /// <summary>Points "repo@digest" (a registry manifest digest) at the image: shown in RepoDigests, resolvable as a name.</summary>
+    Task SetDigestReferenceAsync(string repository, string digest, string imageId, CancellationToken cancellationToken = default);
 }
 
 public sealed class ImportOptions

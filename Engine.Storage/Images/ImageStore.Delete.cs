@@ -44,6 +44,16 @@ public sealed partial class ImageStore
             {
                 var named = Reference.TryParseNamed(nameOrId)!.Value;
                 var key = named.Repository + ":" + named.Tag;
+                if (refs.All(r => r == key || r.Contains('@')))
+                {
+                    // The last tag goes with the digest references left (as current Docker does): the image goes.
+                    foreach (var digestRef in refs.Where(r => r != key))
+                    {
+                        _tags.Remove(digestRef);
+                        results.Add(new ImageDeleteResult(digestRef, null));
+                    }
+                    refs = [key];
+                }
                 if (refs.Count == 1)
                 {
                     // Last name: the image itself would go, so a container using it counts now (children do not:

@@ -200,6 +200,10 @@ public sealed partial class ImageStore : IImageStore
         {
             return ByIdPrefix(nameOrId[7..]);
         }
+        if (nameOrId.Contains('@'))
+        {
+            return ResolveDigestReference(nameOrId);
+        }
         if (Reference.TryParseNamed(nameOrId) is { } named && _tags.TryGetValue(named.Repository + ":" + named.Tag, out var id))
         {
             return _images[id];
@@ -311,8 +315,8 @@ public sealed partial class ImageStore : IImageStore
             VirtualSize = virtualSize,
             DiffIds = c.RootFs?.DiffIds ?? [],
             TopChainId = r.TopChainId,
-            RepoTags = [.. _tags.Where(t => t.Value == r.Id).Select(t => t.Key)],
-            RepoDigests = [],
+            RepoTags = [.. _tags.Where(t => t.Value == r.Id && !IsDigestReference(t.Key)).Select(t => t.Key)],
+            RepoDigests = [.. _tags.Where(t => t.Value == r.Id && IsDigestReference(t.Key)).Select(t => t.Key)],
             ConfigHistory = c.History ?? [],
         };
     }
