@@ -75,44 +75,9 @@ public static class TreeArchive
 
     private static async Task WriteEntryAsync(TarWriter writer, string path, string rel, FileStatus st, Dictionary<(ulong, ulong), string> links, CancellationToken cancellationToken)
     {
-        TarEntryType type;
-        string? linkName = null;
-        switch (st.Type)
+        if (TarEntryKind.Classify(path, ref rel, st, links, out var linkName) is not { } type)
         {
-            case FileStatus.S_IFDIR:
-                type = TarEntryType.Directory;
-                rel += "/";
-                break;
-            case FileStatus.S_IFREG:
-                if (st.NLink > 1 && links.TryGetValue((st.Device, st.Inode), out var first))
-                {
-                    type = TarEntryType.HardLink;
-                    linkName = first;
-                }
-                else
-                {
-                    type = TarEntryType.RegularFile;
-                    if (st.NLink > 1)
-                    {
-                        links[(st.Device, st.Inode)] = rel;
-                    }
-                }
-                break;
-            case FileStatus.S_IFLNK:
-                type = TarEntryType.SymbolicLink;
-                linkName = Sys.ReadLink(path);
-                break;
-            case FileStatus.S_IFCHR:
-                type = TarEntryType.CharacterDevice;
-                break;
-            case FileStatus.S_IFBLK:
-                type = TarEntryType.BlockDevice;
-                break;
-            case FileStatus.S_IFIFO:
-                type = TarEntryType.Fifo;
-                break;
-            default:
-                return; // sockets are not archived, as in Docker
+            return; // sockets are not archived, as in Docker
         }
 
         Dictionary<string, string>? xattrs = null;

@@ -19,11 +19,7 @@ public sealed class ExecTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _sandbox = await EngineSandbox.StartAsync();
-        using var tar = new MemoryStream();
-        Busybox.WriteRootFsTar(tar);
-        tar.Position = 0;
-        await _sandbox.ImportAsync(tar, "busybox:latest");
+        _sandbox = await BusyboxSandbox.StartAsync();
         _box = await _sandbox.RunAsync("busybox", ["sleep", "1000"], (c, _) => c.Env = ["FROM_CONTAINER=yes"]);
     }
 

@@ -17,11 +17,7 @@ public sealed class ContainerFilesTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _sandbox = await EngineSandbox.StartAsync();
-        using var tar = new MemoryStream();
-        Busybox.WriteRootFsTar(tar);
-        tar.Position = 0;
-        await _sandbox.ImportAsync(tar, "busybox:latest");
+        _sandbox = await BusyboxSandbox.StartAsync();
     }
 
     public async Task DisposeAsync() => await _sandbox.DisposeAsync();

@@ -9,20 +9,10 @@ namespace Engine.Core.Tests.Sandbox;
 [Trait("Category", "Root")]
 public sealed class LimitsAndDevicesTests
 {
-    private static async Task<EngineSandbox> StartAsync()
-    {
-        var sandbox = await EngineSandbox.StartAsync();
-        using var tar = new MemoryStream();
-        Busybox.WriteRootFsTar(tar);
-        tar.Position = 0;
-        await sandbox.ImportAsync(tar, "busybox:latest");
-        return sandbox;
-    }
-
     [Fact]
     public async Task Ulimits_are_set_for_the_process()
     {
-        await using var sandbox = await StartAsync();
+        await using var sandbox = await BusyboxSandbox.StartAsync();
         await using var box = await sandbox.RunAsync("busybox", ["sh", "-c", "ulimit -n; ulimit -Hn"], (_, h) =>
             h.Ulimits = [new Ulimit { Name = "nofile", Soft = 1234, Hard = 2345 }]);
         var result = await box.WaitAsync();
@@ -32,7 +22,7 @@ public sealed class LimitsAndDevicesTests
     [Fact]
     public async Task A_mapped_device_is_usable_and_others_are_not()
     {
-        await using var sandbox = await StartAsync();
+        await using var sandbox = await BusyboxSandbox.StartAsync();
         // /dev/fuse (c 10:229) is not in Docker's default allow-list: readable only when mapped.
         await using var mapped = await sandbox.RunAsync("busybox", ["sh", "-c", "ls -l /dev/myfuse | cut -c1; exec 3</dev/myfuse && echo readable"], (_, h) =>
             h.Devices = [new DeviceMapping { PathOnHost = "/dev/fuse", PathInContainer = "/dev/myfuse", CgroupPermissions = "rw" }]);
@@ -48,7 +38,7 @@ public sealed class LimitsAndDevicesTests
     [Fact]
     public async Task A_device_path_that_is_not_a_device_is_refused_at_start()
     {
-        await using var sandbox = await StartAsync();
+        await using var sandbox = await BusyboxSandbox.StartAsync();
         var e = await Assert.ThrowsAsync<EngineException>(() => sandbox.RunAsync("busybox", ["true"], (_, h) =>
             h.Devices = [new DeviceMapping { PathOnHost = "/etc/hostname", PathInContainer = "/dev/x" }]));
         Assert.Equal(ErrorKind.InvalidParameter, e.Kind);

@@ -7,30 +7,12 @@ namespace Engine.Core.Tests.Sandbox;
 [Trait("Category", "Root")]
 public sealed class SandboxTests
 {
-    private static async Task<EngineSandbox> StartWithBusyboxAsync()
-    {
-        var sandbox = await EngineSandbox.StartAsync();
-        try
-        {
-            using var tar = new MemoryStream();
-            Busybox.WriteRootFsTar(tar);
-            tar.Position = 0;
-            await sandbox.ImportAsync(tar, "busybox:latest");
-            return sandbox;
-        }
-        catch
-        {
-            await sandbox.DisposeAsync();
-            throw;
-        }
-    }
-
     [Fact]
     public async Task Runs_a_container_reads_its_output_and_cleans_up()
     {
         string root;
         string id;
-        await using (var sandbox = await StartWithBusyboxAsync())
+        await using (var sandbox = await BusyboxSandbox.StartAsync())
         {
             root = ((Microsoft.Extensions.Options.IOptions<EngineOptions>)sandbox.Services.GetService(typeof(Microsoft.Extensions.Options.IOptions<EngineOptions>))!).Value.DataRoot;
             await using var box = await sandbox.RunAsync("busybox", ["sh", "-c", "echo hello; echo oops >&2; exit 3"]);
@@ -47,7 +29,7 @@ public sealed class SandboxTests
     [Fact]
     public async Task Stdin_reaches_the_process_and_its_end_closes_it()
     {
-        await using var sandbox = await StartWithBusyboxAsync();
+        await using var sandbox = await BusyboxSandbox.StartAsync();
         await using var box = await sandbox.RunAsync("busybox", ["cat"], (c, _) =>
         {
             c.OpenStdin = true;

@@ -10,20 +10,10 @@ namespace Engine.Core.Tests.Sandbox;
 [Trait("Category", "Root")]
 public sealed class VolumeTests
 {
-    private static async Task<EngineSandbox> StartAsync()
-    {
-        var sandbox = await EngineSandbox.StartAsync();
-        using var tar = new MemoryStream();
-        Busybox.WriteRootFsTar(tar);
-        tar.Position = 0;
-        await sandbox.ImportAsync(tar, "busybox:latest");
-        return sandbox;
-    }
-
     [Fact]
     public async Task A_new_volume_holds_the_images_content_is_shared_by_volumes_from_and_removed_with_v()
     {
-        await using var sandbox = await StartAsync();
+        await using var sandbox = await BusyboxSandbox.StartAsync();
         await using var first = await sandbox.RunAsync("busybox", ["sh", "-c", "cat /etc/group | head -1; echo shared > /etc/note"], (c, _) =>
             c.Volumes = new() { ["/etc"] = EmptyObject.Instance });
         var r1 = await first.WaitAsync();
@@ -49,7 +39,7 @@ public sealed class VolumeTests
     [Fact]
     public async Task Binds_mount_host_paths_read_write_or_read_only()
     {
-        await using var sandbox = await StartAsync();
+        await using var sandbox = await BusyboxSandbox.StartAsync();
         var host = TestPaths.NewTempDir("bind");
         try
         {
@@ -75,7 +65,7 @@ public sealed class VolumeTests
     [InlineData("/a:/b:ro:extra")]
     public async Task Invalid_binds_are_refused_and_create_nothing(string bind)
     {
-        await using var sandbox = await StartAsync();
+        await using var sandbox = await BusyboxSandbox.StartAsync();
         var e = await Assert.ThrowsAsync<EngineException>(() => sandbox.Engine.Containers.CreateAsync(new CreateContainerRequest
         {
             Config = new ContainerConfig { Image = "busybox", Cmd = ["true"] },
