@@ -47,5 +47,7 @@ internal sealed class EngineApiRoutes
         .Add("GET", "/images/get", ImageHandlers.SaveManyAsync)
         .Add("GET", "/images/{name*}/get", ImageHandlers.SaveAsync)
         .Add("POST", "/images/load", ImageHandlers.LoadAsync)
-        .Add("POST", "/commit", ImageHandlers.CommitAsync);
+        .Add("POST", "/commit", ImageHandlers.CommitAsync)
+        // Build
+        .Add("POST", "/build", BuildHandlers.BuildAsync);
 }
