@@ -124,7 +124,7 @@ internal sealed class BuildContext : IDisposable
             }
             else if (entry is DirectoryInfo)
             {
-                lines.Add($"{rel} dir {(int)entry.UnixFileMode:o}");
+                lines.Add($"{rel} dir {Convert.ToString((int)entry.UnixFileMode, 8)}");
                 HashTree(entry.FullName, rel, lines);
             }
             else
@@ -137,7 +137,7 @@ internal sealed class BuildContext : IDisposable
     private static string FileHash(FileInfo file)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes($"{(int)file.UnixFileMode:o} {new DateTimeOffset(file.LastWriteTimeUtc).ToUnixTimeSeconds()}\n"));
+        hash.AppendData(Encoding.UTF8.GetBytes($"{Convert.ToString((int)file.UnixFileMode, 8)} {new DateTimeOffset(file.LastWriteTimeUtc).ToUnixTimeSeconds()}\n"));
         if ((file.Attributes & FileAttributes.Device) == 0)
         {
             using var stream = file.OpenRead();
