@@ -123,7 +123,7 @@ internal sealed partial class Builder
         }
         if (exitCode != 0)
         {
-            throw new EngineException(ErrorKind.Internal, $"The command '{string.Join(' ', command)}' returned a non-zero code: {exitCode}");
+            throw new BuildStepException($"The command '{string.Join(' ', command)}' returned a non-zero code: {exitCode}", exitCode);
         }
         var rw = _layers.GetReadWriteLayer(created.Id);
         var image = await _images.CommitAsync(rw, ImageConfig(), null, NullIfEmpty(_maintainer), null, null, created.Id, key, _image, cancellationToken).ConfigureAwait(false);

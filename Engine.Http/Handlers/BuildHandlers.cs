@@ -63,7 +63,7 @@ internal static class BuildHandlers
         catch (Exception e) when (started && e is not OperationCanceledException)
         {
             var (_, text) = ErrorMapping.Classify(e, c.Version);
-            await WriteLineAsync(c, new ProgressLine { ErrorDetail = new ErrorDetail { Message = text }, Error = text });
+            await WriteLineAsync(c, new ProgressLine { ErrorDetail = new ErrorDetail { Message = text, Code = (e as BuildStepException)?.ExitCode ?? 0 }, Error = text });
         }
     }
 
