@@ -132,11 +132,19 @@ internal sealed partial class Builder
 
     private async Task PumpOutputAsync(IContainerAttachment attachment, CancellationToken cancellationToken)
     {
+        // One decoder for the whole output: a character split across chunks is not mangled.
+        var decoder = Encoding.UTF8.GetDecoder();
         await foreach (var chunk in attachment.ReadOutputAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!_options.Quiet && chunk.Data.Length > 0)
+            if (_options.Quiet || chunk.Data.Length == 0)
             {
-                await WriteAsync(Encoding.UTF8.GetString(chunk.Data.Span)).ConfigureAwait(false);
+                continue;
+            }
+            var chars = new char[decoder.GetCharCount(chunk.Data.Span, flush: false)];
+            var n = decoder.GetChars(chunk.Data.Span, chars, flush: false);
+            if (n > 0)
+            {
+                await WriteAsync(new string(chars, 0, n)).ConfigureAwait(false);
             }
         }
     }

@@ -39,7 +39,7 @@ internal sealed partial class Builder
         _config.OnBuild = [];
         if (triggers.Count > 0)
         {
-            await WriteAsync($"# Executing {triggers.Count} build trigger{(triggers.Count == 1 ? "" : "s")}\n").ConfigureAwait(false);
+            await WriteAsync($"# Executing {triggers.Count} build triggers\n").ConfigureAwait(false);
         }
         for (var n = 0; n < triggers.Count; n++)
         {
