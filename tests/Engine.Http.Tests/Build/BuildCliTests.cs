@@ -130,6 +130,16 @@ public sealed class BuildCliTests(ImageEngineFixture fixture) : IClassFixture<Im
     }
 
     [Fact]
+    public async Task A_dockerfile_on_stdin_builds_without_context()
+    {
+        var image = Unique("built/stdin:");
+        var build = fixture.Check(await fixture.Engine.DockerWithInputAsync("FROM busybox\nLABEL from=stdin\nCMD [\"echo\", \"stdin build\"]\n", "build", "-t", image, "-"));
+        Assert.Contains("Successfully built", build.StandardOutput);
+        var run = await fixture.OkAsync("run", "--rm", image);
+        Assert.Equal("stdin build\n", run.StandardOutput);
+    }
+
+    [Fact]
     public async Task A_hostile_context_writes_nothing_outside()
     {
         var outside = TestPaths.NewTempDir("build-outside");
