@@ -49,6 +49,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<IImageService, ImageService>();
         services.TryAddSingleton<IExecService, ExecManager>();
         services.TryAddSingleton<ISystemService, SystemService>();
+        services.TryAddSingleton<Build.IBuildService, Build.BuildService>();
         services.TryAddSingleton<IContainerEngine, ContainerEngine>();
         services.AddHostedService<EngineHostedService>();
         return new ContainerEngineBuilder(services);

@@ -1,3 +1,4 @@
+using Engine.Core.Build;
 using Engine.Core.Containers;
 using Engine.Core.Events;
 using Engine.Core.Exec;
@@ -14,4 +15,7 @@ public interface IContainerEngine
     IExecService Exec { get; }
     IEventService Events { get; }
     ISystemService System { get; }
+
+    /// <summary>docker build (Docker 1.7's classic builder).</summary>
+    IBuildService Build { get; }
 }

@@ -30,6 +30,34 @@ internal static unsafe partial class Interop
         }
     }
 
+    /// <summary>lchown(2): sets the owner of <paramref name="path"/> itself (a symlink is not followed).</summary>
+    public static void LChown(string path, uint uid, uint gid)
+    {
+        byte[] bytes = NullTerminated(path);
+        fixed (byte* p = bytes)
+        {
+            if (LibC.lchown(p, uid, gid) != 0)
+            {
+                throw Error("lchown", path);
+            }
+        }
+    }
+
+    /// <summary>The S_IFMT bits of <paramref name="path"/> (lstat: a symlink is reported as one).</summary>
+    public static uint FileType(string path)
+    {
+        byte[] bytes = NullTerminated(path);
+        statx st;
+        fixed (byte* p = bytes)
+        {
+            if (LibC.statx(LibC.AT_FDCWD, p, LibC.AT_SYMLINK_NOFOLLOW, LibC.STATX_TYPE, &st) != 0)
+            {
+                throw Error("statx", path);
+            }
+        }
+        return st.stx_mode & 0xF000u;
+    }
+
     /// <summary>statx(2) of a device node: its type ('c' or 'b') and numbers; null when the path is not a device.</summary>
     public static (char Type, uint Major, uint Minor)? DeviceNumbers(string path)
     {

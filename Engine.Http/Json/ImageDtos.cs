@@ -82,6 +82,10 @@ internal sealed class ProgressLine
 
 internal sealed class ErrorDetail
 {
+    /// <summary>A failed build step's exit code (the CLI exits with it); absent otherwise.</summary>
+    [JsonPropertyName("code")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Code { get; init; }
     [JsonPropertyName("message")]
     public string Message { get; init; } = "";
 }

@@ -56,5 +56,7 @@ internal sealed class EngineApiRoutes
         .Add("GET", "/images/search", ImageHandlers.SearchAsync)
         .Add("POST", "/images/{name*}/push", ImageHandlers.PushAsync)
         .Add("POST", "/auth", ImageHandlers.AuthAsync)
-        .Add("POST", "/commit", ImageHandlers.CommitAsync);
+        .Add("POST", "/commit", ImageHandlers.CommitAsync)
+        // Build
+        .Add("POST", "/build", BuildHandlers.BuildAsync);
 }

@@ -19,6 +19,10 @@ internal static class LayerExport
         var upper = driver.DiffDir(id);
         return StreamProducer.Start(output =>
         {
+            if (!Directory.EnumerateFileSystemEntries(upper).Any())
+            {
+                return WriteEmptyArchiveAsync(output);
+            }
             using var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
             var links = new Dictionary<(ulong, ulong), string>();
             WriteOverlayDirectory(writer, upper, "", links);
@@ -50,8 +54,18 @@ internal static class LayerExport
         }
     }
 
+    /// <summary>
+    /// An archive without entries: the two zero records that end a tar (TarWriter writes nothing when given no entry,
+    /// and readers want at least the end marker). Its digest is Docker's well-known empty layer's.
+    /// </summary>
+    private static Task WriteEmptyArchiveAsync(Stream output) => output.WriteAsync(new byte[1024]).AsTask();
+
     public static Stream FromChanges(string layerDir, IReadOnlyList<Change> changes) => StreamProducer.Start(output =>
     {
+        if (changes.Count == 0)
+        {
+            return WriteEmptyArchiveAsync(output);
+        }
         using var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
         var links = new Dictionary<(ulong, ulong), string>();
         var now = DateTimeOffset.UtcNow;
