@@ -98,6 +98,25 @@ internal static class CgroupFiles
         }
     }
 
+    /// <summary>
+    /// mkdir -p of a container's cgroup. Another engine sharing the parent may remove the parent level
+    /// (left empty by its last container) between our checks: then the creation is tried again.
+    /// </summary>
+    public static void CreateDirectory(string dir)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                Directory.CreateDirectory(dir);
+                return;
+            }
+            catch (DirectoryNotFoundException) when (attempt < 20)
+            {
+            }
+        }
+    }
+
     /// <summary>SIGKILL to every process in the cgroup.</summary>
     public static void KillAll(string dir)
     {

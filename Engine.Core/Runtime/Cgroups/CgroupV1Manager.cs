@@ -62,7 +62,7 @@ public sealed class CgroupV1Manager : ICgroupManager
         parent = CgroupFiles.CheckParent(parent);
         foreach (var hierarchy in Distinct)
         {
-            Directory.CreateDirectory(Path.Combine(hierarchy, parent, id));
+            CgroupFiles.CreateDirectory(Path.Combine(hierarchy, parent, id));
         }
         if (_hierarchies.TryGetValue("cpuset", out var cpuset))
         {

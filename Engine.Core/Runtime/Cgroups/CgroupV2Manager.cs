@@ -23,7 +23,7 @@ public sealed class CgroupV2Manager : ICgroupManager
     {
         parent = CgroupFiles.CheckParent(parent);
         string dir = Path.Combine(Root, parent, id);
-        Directory.CreateDirectory(dir);
+        CgroupFiles.CreateDirectory(dir);
         // Enable the controllers down to the container's level (a leaf's own subtree_control stays empty:
         // no internal processes).
         string current = Root;
