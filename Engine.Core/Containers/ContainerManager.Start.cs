@@ -46,6 +46,7 @@ public sealed partial class ContainerManager
         try
         {
             var mounts = ContainerFiles.Write(container, _options);
+            var network = await PrepareNetworkAsync(container, mounts).ConfigureAwait(false);
             var (deviceMounts, deviceRules) = ContainerDevices.Resolve(record.HostConfig.Devices);
             mounts.AddRange(deviceMounts);
             var spec = new ContainerRuntimeSpec
@@ -56,7 +57,9 @@ public sealed partial class ContainerManager
                 Hostname = record.Config.Hostname,
                 Domainname = record.Config.Domainname,
                 Mounts = mounts,
-                NetworkMode = NetworkModeFor(record.HostConfig),
+                NetworkMode = network.Mode,
+                NetworkNamespacePath = network.JoinNamespace,
+                BeforeExec = network.BeforeExec,
                 Privileged = record.HostConfig.Privileged,
                 CapAdd = record.HostConfig.CapAdd ?? [],
                 CapDrop = record.HostConfig.CapDrop ?? [],
@@ -77,7 +80,7 @@ public sealed partial class ContainerManager
                 Process = new ProcessSpec
                 {
                     Args = Argv(record.Config),
-                    Env = ProcessEnv(record.Config),
+                    Env = network.Env(ProcessEnv(record.Config)),
                     WorkingDir = string.IsNullOrEmpty(record.Config.WorkingDir) ? "/" : record.Config.WorkingDir,
                     User = record.Config.User,
                     Tty = record.Config.Tty,
@@ -91,6 +94,7 @@ public sealed partial class ContainerManager
         }
         catch (Exception e)
         {
+            await ReleaseNetworkAsync(container).ConfigureAwait(false);
             await layer.UnmountAsync(CancellationToken.None).ConfigureAwait(false);
             record.State.Error = e.Message;
             record.State.ExitCode = e.Message.Contains("executable file not found", StringComparison.Ordinal)
@@ -194,6 +198,7 @@ public sealed partial class ContainerManager
             try
             {
                 await process.DisposeAsync().ConfigureAwait(false);
+                await ReleaseNetworkAsync(container).ConfigureAwait(false);
                 await layer.UnmountAsync(CancellationToken.None).ConfigureAwait(false);
                 await _runtime.CleanupAsync(container.Id, CancellationToken.None).ConfigureAwait(false);
             }

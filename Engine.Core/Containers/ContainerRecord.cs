@@ -19,6 +19,8 @@ internal sealed class ContainerRecord
     public PersistedState State { get; set; } = new();
     public int RestartCount { get; set; }
     public bool HasBeenStarted { get; set; }
+    /// <summary>The bridge endpoint of the current run (null when not running or not on the bridge).</summary>
+    public Networking.EndpointState? Network { get; set; }
 }
 
 internal sealed class PersistedState
