@@ -92,16 +92,15 @@ public sealed class BridgeNetworkTests : IAsyncLifetime
     [Fact]
     public async Task Two_containers_reach_each_other_by_address()
     {
-        await using var server = await RunBridgedAsync(["nc", "-l", "-p", "7000"]);
+        await using var server = await RunBridgedAsync(["sh", "-c", "mkdir /www && echo hello-peer > /www/index.html && exec httpd -f -p 7000 -h /www"]);
         var ip = (await _sandbox.Engine.Containers.InspectAsync(server.Id)).NetworkSettings.IPAddress;
         Assert.NotEqual("", ip);
-        // The client retries until the server's nc listens (bounded: 100 tries).
-        await using var client = await RunBridgedAsync(["sh", "-c", $"for i in $(seq 100); do echo hello-peer | nc {ip} 7000 && exit 0; usleep 100000; done; exit 1"]);
+        // The client retries until the server's httpd listens (bounded: 100 tries).
+        await using var client = await RunBridgedAsync(["sh", "-c", $"for i in $(seq 100); do wget -qO- http://{ip}:7000/index.html && exit 0; usleep 100000; done; exit 1"]);
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var clientResult = await client.WaitAsync(deadline.Token);
         Assert.True(clientResult.ExitCode == 0, clientResult.Stderr);
-        var serverResult = await server.WaitAsync(deadline.Token);
-        Assert.Equal("hello-peer\n", serverResult.Stdout);
+        Assert.Equal("hello-peer\n", clientResult.Stdout);
     }
 
     [Fact]
@@ -152,7 +151,7 @@ public sealed class BridgeNetworkTests : IAsyncLifetime
     [Fact]
     public async Task Published_port_forwards_to_the_container_and_a_taken_port_fails_the_start()
     {
-        await using var server = await RunBridgedAsync(["sh", "-c", "echo served-by-container | nc -l -p 80"], (_, h) =>
+        await using var server = await RunBridgedAsync(["sh", "-c", "echo served-by-container | nc -l -p 80; exec sleep 300"], (_, h) =>
             h.PortBindings = new() { ["80/tcp"] = [new PortBinding { HostIp = "127.0.0.1", HostPort = "" }] });
         var details = await _sandbox.Engine.Containers.InspectAsync(server.Id);
         var binding = Assert.Single(details.NetworkSettings.Ports!["80/tcp"]!);
