@@ -22,4 +22,16 @@ public sealed class EngineOptions
     public bool StopContainersOnShutdown { get; set; } = true;
 
     public bool Debug { get; set; }
+
+    /// <summary>
+    /// Linux bridge of the default ("bridge") network: created at start unless one of that name exists, removed at stop
+    /// only when the engine created it. "none" disables bridge networking (such containers get only lo). Default "engine0".
+    /// </summary>
+    public string Bridge { get; set; } = "engine0";
+
+    /// <summary>The bridge's address and subnet as CIDR ("172.29.0.1/16"); null picks 172.29.0.1/16 or another free private /16.</summary>
+    public string? BridgeIp { get; set; }
+
+    /// <summary>MTU of the bridge and the containers' eth0; 0 keeps the kernel's default (1500).</summary>
+    public int Mtu { get; set; }
 }

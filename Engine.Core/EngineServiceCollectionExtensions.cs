@@ -34,6 +34,9 @@ public static class EngineServiceCollectionExtensions
         options
             .Validate(o => Path.IsPathRooted(o.DataRoot) && Path.IsPathRooted(o.ExecRoot), "DataRoot and ExecRoot must be absolute paths.")
             .Validate(o => o.StorageDriver is null or "overlay" or "vfs", "StorageDriver must be overlay or vfs.")
+            .Validate(o => o.Bridge is { Length: > 0 and <= 15 } && !o.Bridge.Contains('/') && !o.Bridge.Contains(' '), "Bridge must be an interface name of 1 to 15 characters, or \"none\".")
+            .Validate(o => string.IsNullOrEmpty(o.BridgeIp) || Networking.Ipv4Subnet.TryParse(o.BridgeIp, out _), "BridgeIp must be an IPv4 CIDR such as 172.29.0.1/16.")
+            .Validate(o => o.Mtu is 0 or (>= 68 and <= 65535), "Mtu must be 0 (default) or 68..65535.")
             .ValidateOnStart();
         services.AddEngineStorage();
         services.AddOptions<StorageOptions>().Configure<IOptions<EngineOptions>>((s, e) =>
@@ -44,6 +47,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IContainerRuntime, LinuxContainerRuntime>();
         services.TryAddSingleton<IEventService, EventService>();
+        services.TryAddSingleton<Networking.BridgeNetwork>();
         services.TryAddSingleton<ContainerManager>();
         services.TryAddSingleton<IContainerService>(sp => sp.GetRequiredService<ContainerManager>());
         services.TryAddSingleton<IImageService, ImageService>();
@@ -51,6 +55,8 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<ISystemService, SystemService>();
         services.TryAddSingleton<Build.IBuildService, Build.BuildService>();
         services.TryAddSingleton<IContainerEngine, ContainerEngine>();
+        // Before the engine's: the bridge exists when containers load and is removed after they stopped.
+        services.AddHostedService<Networking.BridgeNetworkHostedService>();
         services.AddHostedService<EngineHostedService>();
         return new ContainerEngineBuilder(services);
     }

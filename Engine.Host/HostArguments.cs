@@ -14,6 +14,9 @@ internal sealed class HostArguments
               --data-root string    Persistent state (default /var/lib/engine)
               --exec-root string    Run-time state (default /run/engine)
           -s, --storage-driver string  Graph driver (overlay, vfs; default: overlay when supported)
+          -b, --bridge string       Bridge of the default network (default engine0; "none": no bridge networking)
+              --bip string          The bridge's address and subnet, CIDR (default 172.29.0.1/16 or a free private range)
+              --mtu int             MTU of the bridge and the containers' eth0 (default 0: the kernel's 1500)
           -D, --debug               Debug logging
           -h, --help                Print this help
         """;
@@ -22,6 +25,9 @@ internal sealed class HostArguments
     public string DataRoot { get; private set; } = "/var/lib/engine";
     public string ExecRoot { get; private set; } = "/run/engine";
     public string? StorageDriver { get; private set; }
+    public string Bridge { get; private set; } = "engine0";
+    public string? BridgeIp { get; private set; }
+    public int Mtu { get; private set; }
     public bool Debug { get; private set; }
     public bool Help { get; private set; }
 
@@ -79,6 +85,30 @@ internal sealed class HostArguments
                     else
                     {
                         parsed.StorageDriver = value;
+                    }
+                    break;
+                case "-b" or "--bridge" or "--bip" or "--mtu":
+                    if (Value() is not { Length: > 0 } netValue)
+                    {
+                        error = $"flag needs an argument: {arg}";
+                        return null;
+                    }
+                    if (arg == "--bip")
+                    {
+                        parsed.BridgeIp = netValue;
+                    }
+                    else if (arg == "--mtu")
+                    {
+                        if (!int.TryParse(netValue, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var mtu))
+                        {
+                            error = $"invalid argument \"{netValue}\" for --mtu";
+                            return null;
+                        }
+                        parsed.Mtu = mtu;
+                    }
+                    else
+                    {
+                        parsed.Bridge = netValue;
                     }
                     break;
                 case "-D" or "--debug":

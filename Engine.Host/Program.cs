@@ -61,6 +61,9 @@ builder.Services.AddContainerEngine(o =>
     o.ExecRoot = arguments.ExecRoot;
     o.StorageDriver = arguments.StorageDriver;
     o.Debug = arguments.Debug;
+    o.Bridge = arguments.Bridge;
+    o.BridgeIp = arguments.BridgeIp;
+    o.Mtu = arguments.Mtu;
 });
 builder.Services.AddEngineHttp();
 

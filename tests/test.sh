@@ -24,7 +24,7 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 
 # --- Debian packages the tests use (docker.io is only for tests/bench, not here) ---
-packages=(busybox-static iproute2 docker-registry)
+packages=(busybox-static iproute2 iptables docker-registry)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -33,7 +33,7 @@ public sealed partial class ContainerManager
                 FinishedAt = s.FinishedAt,
             },
             Image = r.ImageId,
-            NetworkSettings = new NetworkInfo { NetworkMode = NetworkModeName(r.HostConfig) },
+            NetworkSettings = NetworkInfoFor(container),
             ResolvConfPath = r.HasBeenStarted ? ContainerFiles.ResolvConfPath(container) : "",
             HostnamePath = r.HasBeenStarted ? ContainerFiles.HostnamePath(container) : "",
             HostsPath = r.HasBeenStarted ? ContainerFiles.HostsPath(container) : "",
@@ -106,6 +106,7 @@ public sealed partial class ContainerManager
                 SizeRw = sizeRw,
                 SizeRootFs = sizeRoot,
                 NetworkMode = NetworkModeName(r.HostConfig),
+                Ports = PortsFor(c),
             });
             if (options.Limit > 0 && result.Count >= options.Limit)
             {

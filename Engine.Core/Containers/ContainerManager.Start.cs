@@ -48,6 +48,7 @@ public sealed partial class ContainerManager
             // Volumes first: the files Docker provides (/etc/hosts...) stay visible over a volume at /etc.
             var mounts = ContainerVolumes.Prepare(record.Volumes, rootFs);
             mounts.AddRange(ContainerFiles.Write(container));
+            var network = await PrepareNetworkAsync(container, mounts).ConfigureAwait(false);
             var (deviceMounts, deviceRules) = ContainerDevices.Resolve(record.HostConfig.Devices);
             mounts.AddRange(deviceMounts);
             var spec = new ContainerRuntimeSpec
@@ -58,7 +59,9 @@ public sealed partial class ContainerManager
                 Hostname = record.Config.Hostname,
                 Domainname = record.Config.Domainname,
                 Mounts = mounts,
-                NetworkMode = NetworkModeFor(record.HostConfig),
+                NetworkMode = network.Mode,
+                NetworkNamespacePath = network.JoinNamespace,
+                BeforeExec = network.BeforeExec,
                 Privileged = record.HostConfig.Privileged,
                 CapAdd = record.HostConfig.CapAdd ?? [],
                 CapDrop = record.HostConfig.CapDrop ?? [],
@@ -79,7 +82,7 @@ public sealed partial class ContainerManager
                 Process = new ProcessSpec
                 {
                     Args = Argv(record.Config),
-                    Env = ProcessEnv(record.Config),
+                    Env = network.Env(ProcessEnv(record.Config)),
                     WorkingDir = string.IsNullOrEmpty(record.Config.WorkingDir) ? "/" : record.Config.WorkingDir,
                     User = record.Config.User,
                     Tty = record.Config.Tty,
@@ -93,12 +96,15 @@ public sealed partial class ContainerManager
         }
         catch (Exception e)
         {
+            await ReleaseNetworkAsync(container).ConfigureAwait(false);
             await layer.UnmountAsync(CancellationToken.None).ConfigureAwait(false);
             record.State.Error = e.Message;
             record.State.ExitCode = e.Message.Contains("executable file not found", StringComparison.Ordinal)
                 || e.Message.Contains("no such file or directory", StringComparison.Ordinal) ? 127
                 : e.Message.Contains("permission denied", StringComparison.Ordinal) ? 126 : 128;
             _store.Save(container);
+            // As Docker does: a start that fails still ends with "die", which clients wait for (docker run --rm).
+            Publish(container, "die", new Dictionary<string, string> { ["exitCode"] = record.State.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) });
             throw;
         }
 
@@ -196,6 +202,7 @@ public sealed partial class ContainerManager
             try
             {
                 await process.DisposeAsync().ConfigureAwait(false);
+                await ReleaseNetworkAsync(container).ConfigureAwait(false);
                 await layer.UnmountAsync(CancellationToken.None).ConfigureAwait(false);
                 await _runtime.CleanupAsync(container.Id, CancellationToken.None).ConfigureAwait(false);
             }

@@ -25,6 +25,7 @@ public sealed partial class ContainerManager : IContainerService
     private readonly TimeProvider _time;
     private readonly EngineOptions _options;
     private readonly ILogger<ContainerManager> _logger;
+    private readonly Networking.BridgeNetwork _network;
     private int _loaded;
 
     public ContainerManager(
@@ -34,8 +35,10 @@ public sealed partial class ContainerManager : IContainerService
         IEventService events,
         TimeProvider time,
         IOptions<EngineOptions> options,
-        ILogger<ContainerManager> logger)
+        ILogger<ContainerManager> logger,
+        Networking.BridgeNetwork network)
     {
+        _network = network;
         _images = images;
         _layers = layers;
         _runtime = runtime;

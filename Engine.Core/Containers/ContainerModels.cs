@@ -65,6 +65,8 @@ public sealed class NetworkInfo
     public string MacAddress { get; init; } = "";
     public string NetworkMode { get; init; } = "";
     public IReadOnlyDictionary<string, List<PortBinding>?>? Ports { get; init; }
+    public string NetworkID { get; init; } = "";
+    public string EndpointID { get; init; } = "";
 }
 
 /// <summary>One row of GET /containers/json.</summary>

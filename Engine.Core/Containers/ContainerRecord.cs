@@ -22,6 +22,9 @@ internal sealed class ContainerRecord
 
     /// <summary>Volumes by path inside the container (binds, volumes-from, engine-made).</summary>
     public Dictionary<string, VolumeRecord> Volumes { get; set; } = [];
+
+    /// <summary>The bridge endpoint of the current run (null when not running or not on the bridge).</summary>
+    public Networking.EndpointState? Network { get; set; }
 }
 
 internal sealed class PersistedState

@@ -19,8 +19,11 @@ public sealed class ContainerRuntimeSpec
     /// <summary>Bind mounts and the like, applied in order after the root file system (e.g. /etc/hosts).</summary>
     public IReadOnlyList<MountSpec> Mounts { get; init; } = [];
 
-    /// <summary>"none" / "bridge" (own namespace, lo up), "host" (share the host's).</summary>
+    /// <summary>"none" / "bridge" (own namespace, lo up), "host" (share the host's), "container" (join <see cref="NetworkNamespacePath"/>).</summary>
     public string NetworkMode { get; init; } = "none";
+
+    /// <summary>With NetworkMode "container": the network namespace to join (/proc/PID/ns/net of the other container's init).</summary>
+    public string? NetworkNamespacePath { get; init; }
 
     /// <summary>Called after the init is placed in its namespaces and cgroup and before the user's command runs (network wiring). Gets the host pid.</summary>
     public Func<int, CancellationToken, Task>? BeforeExec { get; init; }

@@ -19,7 +19,8 @@ public sealed partial class LinuxContainerRuntime
         var caps = Capabilities.Compute(privileged, spec.CapAdd, spec.CapDrop, _lastCap);
         string parent = CgroupFiles.CheckParent(spec.CgroupParent ?? _options.CgroupParent);
         bool hostNetwork = spec.NetworkMode == "host";
-        int flags = Native.CLONE_NEWNS | Native.CLONE_NEWUTS | Native.CLONE_NEWIPC | Native.CLONE_NEWPID | (hostNetwork ? 0 : Native.CLONE_NEWNET);
+        string? joinNetwork = spec.NetworkMode == "container" ? spec.NetworkNamespacePath ?? throw EngineException.Invalid("NetworkMode container needs NetworkNamespacePath") : null;
+        int flags = Native.CLONE_NEWNS | Native.CLONE_NEWUTS | Native.CLONE_NEWIPC | Native.CLONE_NEWPID | (hostNetwork || joinNetwork is not null ? 0 : Native.CLONE_NEWNET);
 
         var initSpec = new InitSpec
         {
@@ -43,13 +44,18 @@ public sealed partial class LinuxContainerRuntime
         {
             var process = await LaunchAsync(context, initSpec, spec.Process, fds =>
             {
+                using var netns = joinNetwork is null ? null : Native.Open(joinNetwork, Native.O_RDONLY);
                 Native.Unshare(flags);
+                if (netns is not null)
+                {
+                    Native.SetNs(netns, Native.CLONE_NEWNET, joinNetwork!);
+                }
                 int pid = Native.Spawn(initPath, ["engine-init"], [], fds);
                 Log.Spawned(_logger, spec.Id, flags, initPath, pid);
                 return pid;
             }, async (pid, ct) =>
             {
-                if (!hostNetwork)
+                if (!hostNetwork && joinNetwork is null)
                 {
                     await OnDedicatedThread("engine-netns", () =>
                     {

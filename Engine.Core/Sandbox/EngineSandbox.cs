@@ -42,6 +42,9 @@ public sealed class EngineSandbox : IAsyncDisposable
             o.DataRoot = Path.Combine(root, "data");
             o.ExecRoot = Path.Combine(root, "exec");
             o.CgroupParent = "engine-sandbox-" + Path.GetFileName(root)["engine-sandbox-".Length..];
+            // Sandboxes run side by side: each gets its own bridge and subnet (a library user may set others, or "none").
+            o.Bridge = "esb" + Path.GetFileName(root)["engine-sandbox-".Length..][..8];
+            o.BridgeIp = Networking.Ipv4Subnet.RandomFree24().ToString();
             configure?.Invoke(o);
         });
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });

@@ -63,6 +63,7 @@ internal static partial class ContainerHandlers
                 IPAddress = net.IPAddress,
                 IPPrefixLen = net.IPPrefixLen,
                 MacAddress = net.MacAddress,
+                EndpointID = net.EndpointID,
                 Ports = net.Ports,
                 Networks = Networks(networkMode, net),
             },
@@ -107,6 +108,8 @@ internal static partial class ContainerHandlers
                 IPAddress = net?.IPAddress ?? "",
                 IPPrefixLen = net?.IPPrefixLen ?? 0,
                 MacAddress = net?.MacAddress ?? "",
+                NetworkID = net?.NetworkID ?? "",
+                EndpointID = net?.EndpointID ?? "",
             },
         };
     }

@@ -22,9 +22,12 @@ public sealed class EngineProcess : IAsyncLifetime
     {
     }
 
-    private EngineProcess(string root, bool ownsRoot)
+    private EngineProcess(string root, bool ownsRoot, string? bridge = null, string? bridgeIp = null)
     {
         Root = root;
+        // Engines run side by side in tests: each gets its own bridge and subnet unless told otherwise.
+        Bridge = bridge ?? "eng" + Guid.NewGuid().ToString("N")[..6];
+        BridgeIp = bridgeIp ?? Engine.Core.Networking.Ipv4Subnet.RandomFree24().ToString();
         _ownsRoot = ownsRoot;
         SocketPath = Path.Combine(Root, "engine.sock");
         DataRoot = Path.Combine(Root, "data");
@@ -36,7 +39,16 @@ public sealed class EngineProcess : IAsyncLifetime
     /// first by the caller), as a daemon restarted on its old state. Disposing it stops it but leaves
     /// the directories to <paramref name="previous"/>, which deletes them.
     /// </summary>
-    public static EngineProcess OnSameRoot(EngineProcess previous) => new(previous.Root, ownsRoot: false);
+    public static EngineProcess OnSameRoot(EngineProcess previous) => new(previous.Root, ownsRoot: false, previous.Bridge, previous.BridgeIp);
+
+    /// <summary>An engine on a new temporary root with the given --bridge and --bip.</summary>
+    public static EngineProcess WithBridge(string bridge, string bridgeIp) => new(TestPaths.NewTempDir("engine"), ownsRoot: true, bridge, bridgeIp);
+
+    /// <summary>The --bridge of this engine (unique per instance by default).</summary>
+    public string Bridge { get; }
+
+    /// <summary>The --bip of this engine (a random free 10.x.y.1/24 by default).</summary>
+    public string BridgeIp { get; }
 
     public string Root { get; }
 
@@ -71,7 +83,7 @@ public sealed class EngineProcess : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--host", DockerHost, "--data-root", DataRoot, "--exec-root", ExecRoot, "--debug" })
+        foreach (var arg in new[] { "--host", DockerHost, "--data-root", DataRoot, "--exec-root", ExecRoot, "--debug", "--bridge", Bridge, "--bip", BridgeIp })
         {
             start.ArgumentList.Add(arg);
         }

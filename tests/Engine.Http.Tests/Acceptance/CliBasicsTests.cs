@@ -49,6 +49,17 @@ public sealed class CliBasicsTests(AcceptanceEngine fixture) : IClassFixture<Acc
     }
 
     [Fact]
+    public async Task Run_rm_of_a_missing_command_exits_127_and_leaves_nothing()
+    {
+        var name = "missing-" + Guid.NewGuid().ToString("N")[..8];
+        var result = await fixture.DockerAsync("run", "--rm", "--name", name, "busybox", "nonexistentcmd");
+        Assert.Equal(127, result.ExitCode);
+        Assert.Contains("exec: \"nonexistentcmd\": executable file not found in $PATH", result.StandardError);
+        var all = await fixture.DockerAsync("ps", "-a", "--format", "{{.Names}}");
+        Assert.DoesNotContain(name, all.StandardOutput);
+    }
+
+    [Fact]
     public async Task Run_rm_exit_3_exits_3()
     {
         var result = await fixture.DockerAsync("run", "--rm", "busybox", "sh", "-c", "exit 3");
