@@ -149,9 +149,11 @@ internal sealed class ArchiveContents : IDisposable
         var head = new byte[(int)Math.Min(SniffLength, length)];
         await ReadExactlyAsync(entry.Name, data, head, cancellationToken).ConfigureAwait(false);
         var rest = new PrefixedStream(head, data, leaveOpen: true);
-        if (LooksLikeJson(head) && length <= ImageArchive.MaxJsonBytes && _memoryBytes + length <= MaxMemoryBytes)
+        if (LooksLikeJson(head) && length <= ImageArchive.MaxJsonBytes)
         {
-            return await ReadToMemoryAsync(entry.Name, rest, length, cancellationToken).ConfigureAwait(false);
+            return _memoryBytes + length <= MaxMemoryBytes
+                ? await ReadToMemoryAsync(entry.Name, rest, length, cancellationToken).ConfigureAwait(false)
+                : await CopyToTempAsync(entry.Name, rest, length, cancellationToken).ConfigureAwait(false);
         }
         if (!_layers.CanStage)
         {
