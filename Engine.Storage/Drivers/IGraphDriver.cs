@@ -46,4 +46,14 @@ public interface IGraphDriver : IDisposable
 
     /// <summary>Bytes of regular files the layer adds or changes relative to its parent.</summary>
     long DiffSize(string id, string? parent);
+
+    /// <summary>
+    /// True when what <see cref="ApplyDiffAsync"/> writes does not depend on the parent (overlay: whiteouts are
+    /// devices and xattrs in the layer's own directory), so a layer can be created and applied without a parent
+    /// and placed on one later with <see cref="SetParent"/>. False (the default) for copying drivers.
+    /// </summary>
+    bool AppliesWithoutParent => false;
+
+    /// <summary>Places layer <paramref name="id"/>, created without a parent, on top of <paramref name="parent"/>. Only when <see cref="AppliesWithoutParent"/>.</summary>
+    void SetParent(string id, string parent) => throw new NotSupportedException($"the {Name} driver applies layers over a copy of their parent");
 }

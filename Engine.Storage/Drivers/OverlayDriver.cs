@@ -74,24 +74,26 @@ public sealed class OverlayDriver : IGraphDriver
         return Home + "/" + id;
     }
 
+    /// <summary>The lower dirs of a layer on <paramref name="parent"/>: "l/PARENT:parent's lower".</summary>
+    private string LowerOn(string parent)
+    {
+        var parentDir = Dir(parent);
+        var lower = "l/" + File.ReadAllText(parentDir + "/link").Trim();
+        if (File.Exists(parentDir + "/lower"))
+        {
+            lower += ":" + File.ReadAllText(parentDir + "/lower").Trim();
+        }
+        if (lower.Split(':').Length > MaxDepth)
+        {
+            throw EngineException.Invalid("max depth exceeded");
+        }
+        return lower;
+    }
+
     public void Create(string id, string? parent)
     {
         var dir = Dir(id);
-        string? lower = null;
-        if (parent is not null)
-        {
-            var parentDir = Dir(parent);
-            var parentLink = File.ReadAllText(parentDir + "/link").Trim();
-            lower = "l/" + parentLink;
-            if (File.Exists(parentDir + "/lower"))
-            {
-                lower += ":" + File.ReadAllText(parentDir + "/lower").Trim();
-            }
-            if (lower.Split(':').Length > MaxDepth)
-            {
-                throw EngineException.Invalid("max depth exceeded");
-            }
-        }
+        var lower = parent is null ? null : LowerOn(parent);
         Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Directory.CreateDirectory(dir + "/diff");
         Directory.CreateDirectory(dir + "/work");
@@ -227,6 +229,27 @@ public sealed class OverlayDriver : IGraphDriver
         LayerApplier.ApplyAsync(tar, Dir(id) + "/diff", WhiteoutMode.Overlay, cancellationToken, recorder);
 
     public string ApplyDir(string id) => Dir(id) + "/diff";
+
+    /// <summary>A layer's diff directory is the same whatever its parent: only <c>lower</c> names the parent.</summary>
+    public bool AppliesWithoutParent => true;
+
+    public void SetParent(string id, string parent)
+    {
+        var dir = Dir(id);
+        if (File.Exists(dir + "/lower"))
+        {
+            throw new InvalidOperationException($"layer {id} already has a parent");
+        }
+        // Durable before the layer's metadata names it (the metadata rename is what makes the layer visible).
+        var tmp = dir + "/lower.tmp";
+        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write))
+        {
+            fs.Write(Encoding.UTF8.GetBytes(LowerOn(parent)));
+            fs.Flush(flushToDisk: true);
+        }
+        File.Move(tmp, dir + "/lower");
+        Sys.FsyncDirectory(dir);
+    }
 
     public IReadOnlyList<Change> Changes(string id, string? parent) => LayerChanges.FromOverlay(this, id);
 

@@ -17,13 +17,13 @@ public sealed partial class ImageArchive
 
     private sealed record V1Loaded(string ImageId, List<string> DiffIds, JsonArray History);
 
-    private async Task<IReadOnlyList<LoadedImage>> LoadLegacyAsync(string dir, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<LoadedImage>> LoadLegacyAsync(ArchiveContents dir, CancellationToken cancellationToken)
     {
         var done = new Dictionary<string, V1Loaded>(StringComparer.Ordinal);
         var repositories = new List<(string Repo, string Tag, string V1Id)>();
-        if (File.Exists(Path.Combine(dir, "repositories")))
+        if (dir.Exists("repositories"))
         {
-            var repos = ParseJson(ReadSmall(dir, "repositories"), "repositories") as JsonObject
+            var repos = ParseJson(dir.ReadSmall("repositories"), "repositories") as JsonObject
                 ?? throw EngineException.Invalid("invalid archive: repositories is not an object");
             foreach (var (repo, tags) in repos)
             {
@@ -34,7 +34,7 @@ public sealed partial class ImageArchive
             }
         }
         // As Docker 1.7: every layer folder is loaded (parents first), then the names are set.
-        var ids = Directory.EnumerateDirectories(dir).Select(d => Path.GetFileName(d)!).Where(n => File.Exists(Path.Combine(dir, n, "json"))).Order(StringComparer.Ordinal).ToList();
+        var ids = dir.LegacyFolders();
         foreach (var (_, _, v1) in repositories)
         {
             if (!ids.Contains(v1))
@@ -61,7 +61,7 @@ public sealed partial class ImageArchive
         return loaded;
     }
 
-    private async Task<V1Loaded> LoadV1Async(string dir, string v1Id, Dictionary<string, V1Loaded> done, HashSet<string> loading, CancellationToken cancellationToken)
+    private async Task<V1Loaded> LoadV1Async(ArchiveContents dir, string v1Id, Dictionary<string, V1Loaded> done, HashSet<string> loading, CancellationToken cancellationToken)
     {
         if (done.TryGetValue(v1Id, out var already))
         {
@@ -75,7 +75,7 @@ public sealed partial class ImageArchive
         {
             throw EngineException.Invalid($"invalid archive: image {v1Id} is its own ancestor");
         }
-        var json = ParseJson(ReadSmall(dir, v1Id + "/json"), v1Id + "/json") as JsonObject
+        var json = ParseJson(dir.ReadSmall(v1Id + "/json"), v1Id + "/json") as JsonObject
             ?? throw EngineException.Invalid($"invalid archive: {v1Id}/json is not an object");
         if (String(json, "id") is { } inner && inner != v1Id)
         {
@@ -87,9 +87,9 @@ public sealed partial class ImageArchive
             parent = await LoadV1Async(dir, parentId, done, loading, cancellationToken).ConfigureAwait(false);
         }
 
-        var layerFile = ResolveFile(dir, v1Id + "/layer.tar");
+        var layerFile = dir.File(v1Id + "/layer.tar");
         var parentChain = parent is null || parent.DiffIds.Count == 0 ? null : Digests.ChainIds(parent.DiffIds)[^1];
-        var layer = await RegisterLayerAsync(layerFile, parentChain, null, null, parent?.DiffIds.Count ?? 0, cancellationToken).ConfigureAwait(false);
+        var layer = await RegisterLayerAsync(dir, layerFile, parentChain, null, null, parent?.DiffIds.Count ?? 0, cancellationToken).ConfigureAwait(false);
         var diffIds = new List<string>(parent?.DiffIds ?? []) { layer.DiffId };
 
         var history = parent is null ? new JsonArray() : (JsonArray)parent.History.DeepClone();

@@ -9,46 +9,28 @@ public sealed partial class ImageArchive
 {
     public async Task<IReadOnlyList<LoadedImage>> LoadAsync(Stream archive, CancellationToken cancellationToken = default)
     {
-        var dir = NewTempDir("load-");
-        try
+        // One pass over the archive: layers are applied (staged) as they stream by when the driver allows it;
+        // once the whole archive is read, the manifest says how to chain them.
+        using var contents = await ArchiveContents.ReadAsync(archive, _layers, NewTempDirName("load-"), cancellationToken).ConfigureAwait(false);
+        if (contents.Exists("manifest.json"))
         {
-            // Unpacked like a layer but with nothing special about .wh. names, and no devices.
-            var (tar, _) = await Decompression.OpenAsync(archive, leaveOpen: true, cancellationToken).ConfigureAwait(false);
-            await using (tar.ConfigureAwait(false))
-            {
-                try
-                {
-                    await LayerApplier.ApplyAsync(tar, dir, WhiteoutMode.None, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
-                {
-                    throw EngineException.Invalid($"invalid archive: {e.Message}");
-                }
-            }
-            if (File.Exists(Path.Combine(dir, "manifest.json")))
-            {
-                return await LoadDockerAsync(dir, cancellationToken).ConfigureAwait(false);
-            }
-            if (File.Exists(Path.Combine(dir, "index.json")) && File.Exists(Path.Combine(dir, "oci-layout")))
-            {
-                return await LoadOciAsync(dir, cancellationToken).ConfigureAwait(false);
-            }
-            if (File.Exists(Path.Combine(dir, "repositories")) || Directory.EnumerateFiles(dir, "json", SearchOption.AllDirectories).Any())
-            {
-                return await LoadLegacyAsync(dir, cancellationToken).ConfigureAwait(false);
-            }
-            throw EngineException.Invalid("invalid archive: it holds no manifest.json, index.json or repositories");
+            return await LoadDockerAsync(contents, cancellationToken).ConfigureAwait(false);
         }
-        finally
+        if (contents.Exists("index.json") && contents.Exists("oci-layout"))
         {
-            Drivers.FileTree.RemoveAll(dir);
+            return await LoadOciAsync(contents, cancellationToken).ConfigureAwait(false);
         }
+        if (contents.Exists("repositories") || contents.HasAnyJsonFile())
+        {
+            return await LoadLegacyAsync(contents, cancellationToken).ConfigureAwait(false);
+        }
+        throw EngineException.Invalid("invalid archive: it holds no manifest.json, index.json or repositories");
     }
 
     /// <summary>docker save since 1.10: manifest.json lists each image's config file, layer files and names.</summary>
-    private async Task<IReadOnlyList<LoadedImage>> LoadDockerAsync(string dir, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<LoadedImage>> LoadDockerAsync(ArchiveContents dir, CancellationToken cancellationToken)
     {
-        var manifest = ParseJson(ReadSmall(dir, "manifest.json"), "manifest.json") as JsonArray
+        var manifest = ParseJson(dir.ReadSmall("manifest.json"), "manifest.json") as JsonArray
             ?? throw EngineException.Invalid("invalid archive: manifest.json is not a list");
         var loaded = new List<LoadedImage>();
         foreach (var item in manifest)
@@ -56,21 +38,21 @@ public sealed partial class ImageArchive
             var configName = String(item, "Config") ?? throw EngineException.Invalid("invalid archive: a manifest.json entry has no Config");
             var layerNames = (item?["Layers"] as JsonArray)?.Select(n => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw EngineException.Invalid("invalid archive: bad Layers entry")).ToList() ?? [];
             var repoTags = (item?["RepoTags"] as JsonArray)?.Select(n => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : "").Where(s => s.Length > 0).ToList() ?? [];
-            var configBytes = ReadSmall(dir, configName);
+            var configBytes = dir.ReadSmall(configName);
             var config = Images.ImageStore.ParseConfig(configBytes);
             var diffIds = config.RootFs?.DiffIds ?? [];
             if (diffIds.Count != layerNames.Count)
             {
                 throw EngineException.Invalid($"invalid manifest, layers length mismatch: expected {diffIds.Count}, got {layerNames.Count}");
             }
-            var image = await AddImageAsync(configBytes, layerNames.Select(n => ResolveFile(dir, n)).ToList(), diffIds, null, null, cancellationToken).ConfigureAwait(false);
+            var image = await AddImageAsync(configBytes, layerNames.Select(dir.File).ToList(), dir, diffIds, null, null, cancellationToken).ConfigureAwait(false);
             loaded.Add(new LoadedImage(image, await TagAsync(image, repoTags, cancellationToken).ConfigureAwait(false)));
         }
         return loaded;
     }
 
     /// <summary>Registers the layers in order, then adds the image (which takes over the top layer's reference).</summary>
-    private async Task<string> AddImageAsync(byte[] configBytes, IReadOnlyList<string> layerFiles, IReadOnlyList<string> diffIds,
+    private async Task<string> AddImageAsync(byte[] configBytes, IReadOnlyList<ArchiveContents.FileNode> layerFiles, ArchiveContents contents, IReadOnlyList<string> diffIds,
         IReadOnlyList<string?>? blobDigests, string? parentImageId, CancellationToken cancellationToken)
     {
         var held = new List<string>();
@@ -79,7 +61,7 @@ public sealed partial class ImageArchive
             string? parent = null;
             for (var i = 0; i < layerFiles.Count; i++)
             {
-                var layer = await RegisterLayerAsync(layerFiles[i], parent, diffIds[i], blobDigests?[i], i, cancellationToken).ConfigureAwait(false);
+                var layer = await RegisterLayerAsync(contents, layerFiles[i], parent, diffIds[i], blobDigests?[i], i, cancellationToken).ConfigureAwait(false);
                 held.Add(layer.ChainId);
                 parent = layer.ChainId;
             }

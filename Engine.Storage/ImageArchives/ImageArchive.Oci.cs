@@ -14,9 +14,9 @@ public sealed partial class ImageArchive
     private static bool IsIndex(string? mediaType) =>
         mediaType is "application/vnd.oci.image.index.v1+json" or "application/vnd.docker.distribution.manifest.list.v2+json";
 
-    private async Task<IReadOnlyList<LoadedImage>> LoadOciAsync(string dir, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<LoadedImage>> LoadOciAsync(ArchiveContents dir, CancellationToken cancellationToken)
     {
-        var index = ParseJson(ReadSmall(dir, "index.json"), "index.json");
+        var index = ParseJson(dir.ReadSmall("index.json"), "index.json");
         var loaded = new List<LoadedImage>();
         foreach (var descriptor in Manifests(index))
         {
@@ -27,7 +27,7 @@ public sealed partial class ImageArchive
                 continue; // an index with nothing for this platform
             }
             var configDigest = String(manifest["config"], "digest") ?? throw EngineException.Invalid("invalid archive: manifest without config");
-            var configBytes = ReadBlob(dir, configDigest, small: true);
+            var configBytes = ReadBlob(dir, configDigest);
             var config = ImageStore.ParseConfig(configBytes);
             var diffIds = config.RootFs?.DiffIds ?? [];
             var layers = (manifest["layers"] as JsonArray ?? []).ToList();
@@ -37,7 +37,7 @@ public sealed partial class ImageArchive
             }
             var digests = layers.Select(l => String(l, "digest") ?? throw EngineException.Invalid("invalid archive: layer without digest")).ToList();
             var files = digests.Select(d => BlobPath(dir, d)).ToList();
-            var image = await AddImageAsync(configBytes, files, diffIds, digests, null, cancellationToken).ConfigureAwait(false);
+            var image = await AddImageAsync(configBytes, files, dir, diffIds, digests, null, cancellationToken).ConfigureAwait(false);
             loaded.Add(new LoadedImage(image, await TagAsync(image, names, cancellationToken).ConfigureAwait(false)));
         }
         return loaded;
@@ -63,14 +63,14 @@ public sealed partial class ImageArchive
     }
 
     /// <summary>Follows indexes down to the image manifest for this host's platform (or the only one).</summary>
-    private static JsonNode? Resolve(string dir, JsonNode descriptor, int depth)
+    private static JsonNode? Resolve(ArchiveContents dir, JsonNode descriptor, int depth)
     {
         if (depth > 4)
         {
             throw EngineException.Invalid("invalid archive: indexes nested too deep");
         }
         var digest = String(descriptor, "digest") ?? throw EngineException.Invalid("invalid archive: descriptor without digest");
-        var node = ParseJson(ReadBlob(dir, digest, small: true), digest);
+        var node = ParseJson(ReadBlob(dir, digest), digest);
         var mediaType = String(node, "mediaType") ?? String(descriptor, "mediaType");
         if (!IsIndex(mediaType) && node["manifests"] is null)
         {
@@ -82,23 +82,20 @@ public sealed partial class ImageArchive
         return match is null ? null : Resolve(dir, match, depth + 1);
     }
 
-    private static string BlobPath(string dir, string digest)
+    private static ArchiveContents.FileNode BlobPath(ArchiveContents dir, string digest)
     {
         if (!Digests.IsSha256(digest))
         {
             throw EngineException.Invalid($"invalid archive: unsupported digest \"{digest}\"");
         }
-        return ResolveFile(dir, "blobs/sha256/" + Digests.Hex(digest));
+        return dir.File("blobs/sha256/" + Digests.Hex(digest));
     }
 
-    private static byte[] ReadBlob(string dir, string digest, bool small)
+    /// <summary>A JSON blob (manifest, index, config), checked against its digest.</summary>
+    private static byte[] ReadBlob(ArchiveContents dir, string digest)
     {
-        var path = BlobPath(dir, digest);
-        if (small && new FileInfo(path).Length > MaxJsonBytes)
-        {
-            throw EngineException.Invalid($"invalid archive: blob {digest} is too large");
-        }
-        var bytes = File.ReadAllBytes(path);
+        BlobPath(dir, digest);
+        var bytes = dir.ReadSmall("blobs/sha256/" + Digests.Hex(digest));
         if (Digests.Sha256(bytes) != digest)
         {
             throw EngineException.Invalid($"invalid archive: blob {digest} does not match its digest");

@@ -9,9 +9,11 @@ using Microsoft.Extensions.Options;
 namespace Engine.Storage.ImageArchives;
 
 /// <summary>
-/// Image archives. Loading unpacks to &lt;DataRoot&gt;/image/&lt;driver&gt;/tmp/load-* (removed when done, and by
-/// the image store at start after a crash); layers and images become visible one by one, whole, and a crash
-/// part-way leaves at most unnamed images or unreferenced layers, which the stores prune or keep consistently.
+/// Image archives. Loading reads the archive once (<see cref="ArchiveContents"/>): layers are staged as they
+/// stream by (or copied to &lt;DataRoot&gt;/image/&lt;driver&gt;/tmp/load-* when the driver needs their parent
+/// first), then chained in manifest order; temp files and staged layers are removed when done, and by the
+/// stores at start after a crash. Layers and images become visible one by one, whole, and a crash part-way
+/// leaves at most unnamed images or unreferenced layers, which the stores prune or keep consistently.
 /// </summary>
 public sealed partial class ImageArchive : IImageArchive
 {
@@ -37,35 +39,6 @@ public sealed partial class ImageArchive : IImageArchive
     /// <summary>The temporary directory under the data root that the image store clears at start.</summary>
     public static string TempDirectory(string dataRoot, string driver) => Path.Combine(Path.GetFullPath(dataRoot), "image", driver, "tmp");
 
-    private static string ResolveFile(string root, string name)
-    {
-        string rel;
-        try
-        {
-            rel = RootPath.CleanEntryName(name);
-        }
-        catch (EngineException)
-        {
-            throw EngineException.Invalid($"invalid archive: \"{name}\" points outside of the archive");
-        }
-        var path = RootPath.Resolve(root, rel, create: false);
-        if (rel.Length == 0 || Interop.Sys.LStat(path) is not { IsRegular: true })
-        {
-            throw EngineException.Invalid($"invalid archive: \"{name}\" is not in the archive");
-        }
-        return path;
-    }
-
-    private static byte[] ReadSmall(string root, string name)
-    {
-        var path = ResolveFile(root, name);
-        if (new FileInfo(path).Length > MaxJsonBytes)
-        {
-            throw EngineException.Invalid($"invalid archive: \"{name}\" is too large");
-        }
-        return File.ReadAllBytes(path);
-    }
-
     private static JsonNode ParseJson(byte[] bytes, string what)
     {
         try
@@ -86,8 +59,16 @@ public sealed partial class ImageArchive : IImageArchive
     /// bytes as stored) and the diffID (of the uncompressed tar) when given. Returns the layer with one
     /// reference for the caller. A layer already present is referenced, not applied again.
     /// </summary>
-    private async Task<LayerInfo> RegisterLayerAsync(string file, string? parentChainId, string? expectedDiffId, string? expectedBlobDigest, int index, CancellationToken cancellationToken)
+    private async Task<LayerInfo> RegisterLayerAsync(ArchiveContents contents, ArchiveContents.FileNode file, string? parentChainId,
+        string? expectedDiffId, string? expectedBlobDigest, int index, CancellationToken cancellationToken)
     {
+        switch (file)
+        {
+            case ArchiveContents.UnusableFile unusable:
+                throw EngineException.Invalid($"invalid archive: layer {index}: {unusable.Error}");
+            case ArchiveContents.StagedFile staged:
+                return await CommitStagedAsync(contents, staged, parentChainId, expectedDiffId, expectedBlobDigest, index, cancellationToken).ConfigureAwait(false);
+        }
         if (expectedDiffId is not null && _layers.TryGetLayer(Digests.ChainId(parentChainId, expectedDiffId)) is not null)
         {
             try
@@ -99,27 +80,57 @@ public sealed partial class ImageArchive : IImageArchive
                 // removed meanwhile: apply it
             }
         }
-        var fs = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        var fs = file is ArchiveContents.TempFile temp
+            ? new FileStream(temp.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan)
+            : (Stream)new MemoryStream(((ArchiveContents.MemoryFile)file).Bytes, writable: false);
         await using var _ = fs.ConfigureAwait(false);
         using var blob = new DigestingStream(fs, leaveOpen: true);
         var layer = await _layers.RegisterAsync(blob, parentChainId, cancellationToken).ConfigureAwait(false);
         try
         {
             await blob.DrainAsync(cancellationToken).ConfigureAwait(false);
-            if (expectedBlobDigest is not null && blob.Digest != expectedBlobDigest)
-            {
-                throw EngineException.Invalid($"invalid archive: layer {index} has digest {blob.Digest}, expected {expectedBlobDigest}");
-            }
-            if (expectedDiffId is not null && layer.DiffId != expectedDiffId)
-            {
-                throw EngineException.Invalid($"invalid diffID for layer {index}: expected \"{expectedDiffId}\", got \"{layer.DiffId}\"");
-            }
+            CheckDigests(blob.Digest, layer.DiffId, expectedBlobDigest, expectedDiffId, index);
             return layer;
         }
         catch
         {
             await _layers.ReleaseAsync(layer.ChainId, CancellationToken.None).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A layer applied while the archive streamed by: its digests are checked before anything becomes visible.
+    /// Its files can serve one chain; a second chain (the same blob at another position) gets a copy made by
+    /// replaying the first one's tar.
+    /// </summary>
+    private async Task<LayerInfo> CommitStagedAsync(ArchiveContents contents, ArchiveContents.StagedFile file, string? parentChainId,
+        string? expectedDiffId, string? expectedBlobDigest, int index, CancellationToken cancellationToken)
+    {
+        CheckDigests(file.BlobDigest, file.Staged.DiffId, expectedBlobDigest, expectedDiffId, index);
+        var chainId = Digests.ChainId(parentChainId, file.Staged.DiffId);
+        var staged = file.Staged;
+        if (staged.IsCommitted && _layers.TryGetLayer(chainId) is null)
+        {
+            var copy = _layers.ExportLayer(staged.ChainId!);
+            await using (copy.ConfigureAwait(false))
+            {
+                staged = await _layers.StageAsync(copy, cancellationToken).ConfigureAwait(false);
+            }
+            contents.Track(staged);
+        }
+        return await _layers.CommitStagedAsync(staged, parentChainId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void CheckDigests(string blobDigest, string diffId, string? expectedBlobDigest, string? expectedDiffId, int index)
+    {
+        if (expectedBlobDigest is not null && blobDigest != expectedBlobDigest)
+        {
+            throw EngineException.Invalid($"invalid archive: layer {index} has digest {blobDigest}, expected {expectedBlobDigest}");
+        }
+        if (expectedDiffId is not null && diffId != expectedDiffId)
+        {
+            throw EngineException.Invalid($"invalid diffID for layer {index}: expected \"{expectedDiffId}\", got \"{diffId}\"");
         }
     }
 
@@ -152,9 +163,15 @@ public sealed partial class ImageArchive : IImageArchive
 
     private string NewTempDir(string prefix)
     {
-        Directory.CreateDirectory(_tmp);
-        var dir = Path.Combine(_tmp, prefix + AtomicFile.RandomId(8));
+        var dir = NewTempDirName(prefix);
         Directory.CreateDirectory(dir);
         return dir;
+    }
+
+    /// <summary>A fresh name under tmp/ (created there, not the directory itself: only loads that spill files need it).</summary>
+    private string NewTempDirName(string prefix)
+    {
+        Directory.CreateDirectory(_tmp);
+        return Path.Combine(_tmp, prefix + AtomicFile.RandomId(8));
     }
 }

@@ -24,6 +24,25 @@ public interface ILayerStore
     /// </summary>
     Task<LayerInfo> RegisterAsync(Stream archive, string? parentChainId, CancellationToken cancellationToken = default);
 
+    /// <summary>True when layers can be applied before their parent is known (<see cref="StageAsync"/>): the overlay driver.</summary>
+    bool CanStage { get; }
+
+    /// <summary>
+    /// Applies a layer tar (any supported compression) without a parent, hashing its diffID and recording its
+    /// tar-split; nothing is visible until <see cref="CommitStagedAsync"/>. Only when <see cref="CanStage"/>.
+    /// </summary>
+    Task<StagedLayer> StageAsync(Stream archive, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes a staged layer the layer on <paramref name="parentChainId"/> and returns it with one reference for
+    /// the caller. When that chainID exists already, the existing layer is referenced and the staged copy stays
+    /// staged (to be used elsewhere or discarded).
+    /// </summary>
+    Task<LayerInfo> CommitStagedAsync(StagedLayer staged, string? parentChainId, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a staged layer that was not committed. Idempotent.</summary>
+    void DiscardStaged(StagedLayer staged);
+
     /// <summary>The layer with that chainID, or null. Takes no reference.</summary>
     LayerInfo? TryGetLayer(string chainId);
 

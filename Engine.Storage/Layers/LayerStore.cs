@@ -188,41 +188,7 @@ public sealed partial class LayerStore : ILayerStore, IDisposable
         {
             parent = TryGetLayer(parentChainId) ?? throw EngineException.NotFound($"layer does not exist: {parentChainId}");
         }
-        var cacheId = AtomicFile.RandomId();
-        Directory.CreateDirectory(_tmp);
-        var splitFile = Path.Combine(_tmp, "split-" + cacheId);
-        _driver.Create(cacheId, parent?.CacheId);
-        string diffId;
-        long size;
-        long tarSize;
-        try
-        {
-            var (decompressed, _) = await Decompression.OpenAsync(archive, leaveOpen: true, cancellationToken).ConfigureAwait(false);
-            await using (decompressed.ConfigureAwait(false))
-            {
-                using var digesting = new DigestingStream(decompressed, leaveOpen: true);
-                using var recorder = new TarSplitRecorder(splitFile);
-                digesting.Observer = recorder.Observe;
-                try
-                {
-                    size = await _driver.ApplyDiffAsync(cacheId, parent?.CacheId, digesting, cancellationToken, recorder).ConfigureAwait(false);
-                    await digesting.DrainAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (IsFormatError(e))
-                {
-                    throw EngineException.Invalid($"invalid layer archive: {e.Message}");
-                }
-                recorder.Complete(digesting.BytesRead);
-                diffId = digesting.Digest;
-                tarSize = digesting.BytesRead;
-            }
-        }
-        catch
-        {
-            _driver.Remove(cacheId);
-            File.Delete(splitFile);
-            throw;
-        }
+        var (cacheId, splitFile, diffId, size, tarSize) = await ApplyNewAsync(archive, parent?.CacheId, cancellationToken).ConfigureAwait(false);
 
         var chainId = Digests.ChainId(parentChainId, diffId);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -238,24 +204,7 @@ public sealed partial class LayerStore : ILayerStore, IDisposable
             }
             else
             {
-                info = new LayerInfo(chainId, diffId, parentChainId, size, cacheId) { TarSize = tarSize };
-                AtomicFile.CreateDirectory(_tmp, LayerDir(chainId), dir =>
-                {
-                    AtomicFile.WriteDurable(Path.Combine(dir, "diff"), System.Text.Encoding.ASCII.GetBytes(diffId));
-                    AtomicFile.WriteDurable(Path.Combine(dir, "size"), System.Text.Encoding.ASCII.GetBytes(size.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                    AtomicFile.WriteDurable(Path.Combine(dir, "cache-id"), System.Text.Encoding.ASCII.GetBytes(cacheId));
-                    if (parentChainId is not null)
-                    {
-                        AtomicFile.WriteDurable(Path.Combine(dir, "parent"), System.Text.Encoding.ASCII.GetBytes(parentChainId));
-                    }
-                    File.Move(splitFile, Path.Combine(dir, TarSplitFile));
-                    AtomicFile.WriteDurable(Path.Combine(dir, "tar-size"), System.Text.Encoding.ASCII.GetBytes(tarSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                });
-                _layers[chainId] = new Entry(info) { References = 1 };
-                if (parentChainId is not null)
-                {
-                    _layers[parentChainId].References++;
-                }
+                info = AddLocked(chainId, diffId, parentChainId, size, cacheId, splitFile, tarSize);
             }
         }
         catch
@@ -273,6 +222,70 @@ public sealed partial class LayerStore : ILayerStore, IDisposable
             _driver.Remove(cacheId);
         }
         return info;
+    }
+
+    /// <summary>Writes a new layer's metadata (moving its tar-split in) and takes one reference on it and its parent. Under the gate.</summary>
+    private LayerInfo AddLocked(string chainId, string diffId, string? parentChainId, long size, string cacheId, string splitFile, long tarSize)
+    {
+        var info = new LayerInfo(chainId, diffId, parentChainId, size, cacheId) { TarSize = tarSize };
+        AtomicFile.CreateDirectory(_tmp, LayerDir(chainId), dir =>
+        {
+            AtomicFile.WriteDurable(Path.Combine(dir, "diff"), System.Text.Encoding.ASCII.GetBytes(diffId));
+            AtomicFile.WriteDurable(Path.Combine(dir, "size"), System.Text.Encoding.ASCII.GetBytes(size.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            AtomicFile.WriteDurable(Path.Combine(dir, "cache-id"), System.Text.Encoding.ASCII.GetBytes(cacheId));
+            if (parentChainId is not null)
+            {
+                AtomicFile.WriteDurable(Path.Combine(dir, "parent"), System.Text.Encoding.ASCII.GetBytes(parentChainId));
+            }
+            File.Move(splitFile, Path.Combine(dir, TarSplitFile));
+            AtomicFile.WriteDurable(Path.Combine(dir, "tar-size"), System.Text.Encoding.ASCII.GetBytes(tarSize.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        });
+        _layers[chainId] = new Entry(info) { References = 1 };
+        if (parentChainId is not null)
+        {
+            _layers[parentChainId].References++;
+        }
+        return info;
+    }
+
+    /// <summary>
+    /// Creates a driver directory on <paramref name="parentCacheId"/> and applies the tar into it, recording its
+    /// tar-split under tmp/ and hashing its diffID. On failure nothing is left.
+    /// </summary>
+    private async Task<(string CacheId, string SplitFile, string DiffId, long Size, long TarSize)> ApplyNewAsync(Stream archive, string? parentCacheId, CancellationToken cancellationToken)
+    {
+        var cacheId = AtomicFile.RandomId();
+        Directory.CreateDirectory(_tmp);
+        var splitFile = Path.Combine(_tmp, "split-" + cacheId);
+        _driver.Create(cacheId, parentCacheId);
+        try
+        {
+            var (decompressed, _) = await Decompression.OpenAsync(archive, leaveOpen: true, cancellationToken).ConfigureAwait(false);
+            await using (decompressed.ConfigureAwait(false))
+            {
+                using var digesting = new DigestingStream(decompressed, leaveOpen: true);
+                using var recorder = new TarSplitRecorder(splitFile);
+                digesting.Observer = recorder.Observe;
+                long size;
+                try
+                {
+                    size = await _driver.ApplyDiffAsync(cacheId, parentCacheId, digesting, cancellationToken, recorder).ConfigureAwait(false);
+                    await digesting.DrainAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (IsFormatError(e))
+                {
+                    throw EngineException.Invalid($"invalid layer archive: {e.Message}");
+                }
+                recorder.Complete(digesting.BytesRead);
+                return (cacheId, splitFile, digesting.Digest, size, digesting.BytesRead);
+            }
+        }
+        catch
+        {
+            _driver.Remove(cacheId);
+            File.Delete(splitFile);
+            throw;
+        }
     }
 
     private static bool IsFormatError(Exception e) =>

@@ -8,9 +8,9 @@ namespace Engine.Storage.Tests;
 /// What a kill -9 can leave, and loads cut off part-way: the store must open consistent. (A test that kills a
 /// child process mid-load is not here; these reproduce its leftovers directly.)
 /// </summary>
-public sealed class CrashSafetyTests : IDisposable
+public abstract class CrashSafetyTests(string driver) : IDisposable
 {
-    private readonly TempRoot _root = new("vfs");
+    private readonly TempRoot _root = new(driver);
 
     public void Dispose() => _root.Dispose();
 
@@ -21,7 +21,7 @@ public sealed class CrashSafetyTests : IDisposable
         var kept = await images.ImportAsync(new TarBuilder().File("a", "1").ToStream(), new ImportOptions { Repository = "kept" });
         // A layer registered by a load that died before its image was written.
         await layers.RegisterAsync(new TarBuilder().File("b", "2").ToStream(), null);
-        var imageRoot = Path.Combine(_root.Path, "image", "vfs");
+        var imageRoot = Path.Combine(_root.Path, "image", driver);
         Directory.CreateDirectory(Path.Combine(imageRoot, "tmp", "load-1234", "x"));
         File.WriteAllText(Path.Combine(imageRoot, "imagedb", "content", "sha256", ".abc.tmp-1"), "half");
         Directory.CreateDirectory(Path.Combine(imageRoot, "imagedb", "metadata", "sha256", new string('e', 64)));
@@ -67,6 +67,21 @@ public sealed class CrashSafetyTests : IDisposable
         Assert.NotNull(images.TryGet("fixture/whiteouts:1"));
     }
 
+    [Fact]
+    public async Task StagedLayersOfALoadThatDiedAreRemovedAtOpen()
+    {
+        var (layers, _) = _root.Open();
+        if (!layers.CanStage)
+        {
+            return;
+        }
+        await layers.StageAsync(new TarBuilder().File("b", "2").ToStream());
+        Assert.Single(layers.Driver.List());
+        (layers, _) = _root.Open();
+        Assert.Empty(layers.Driver.List());
+        Assert.Empty(layers.Layers());
+    }
+
     private sealed class FailingStream(Stream inner, long failAt) : Stream
     {
         private long _read;
@@ -98,3 +113,8 @@ public sealed class CrashSafetyTests : IDisposable
         }
     }
 }
+
+public sealed class VfsCrashSafetyTests() : CrashSafetyTests("vfs");
+
+[Trait("Category", "Root")]
+public sealed class OverlayCrashSafetyTests() : CrashSafetyTests("overlay");

@@ -10,16 +10,17 @@ namespace Engine.Storage.Tests;
 /// Hostile image archives fed to load: each must fail with a clear InvalidParameter error, write nothing
 /// outside the data root (a sentinel directory beside it stays empty), and leave no layer, image or temp dir.
 /// </summary>
-public sealed class HostileArchiveTests : IDisposable
+public abstract class HostileArchiveTests : IDisposable
 {
-    private readonly TempRoot _root = new("vfs");
+    private readonly TempRoot _root;
     private readonly string _sentinel = TestPaths.NewTempDir("engine-sentinel");
     private readonly LayerStore _layers;
     private readonly Images.ImageStore _images;
     private readonly ImageArchive _archive;
 
-    public HostileArchiveTests()
+    protected HostileArchiveTests(string driver)
     {
+        _root = new TempRoot(driver);
         (_layers, _images) = _root.Open();
         _archive = new ImageArchive(_images, _layers, _root.Path);
     }
@@ -51,7 +52,7 @@ public sealed class HostileArchiveTests : IDisposable
         Assert.Empty(_images.List());
         Assert.Empty(_layers.Layers());
         Assert.Empty(_layers.Driver.List());
-        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_root.Path, "image", "vfs", "tmp")));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_root.Path, "image", _layers.DriverName, "tmp")));
     }
 
     [Fact]
@@ -92,6 +93,22 @@ public sealed class HostileArchiveTests : IDisposable
             .File("c.json", Config("sha256:" + new string('0', 64)))
             .File("l/layer.tar", GoodLayer)
             .File("manifest.json", Manifest("c.json", "l/layer.tar")), "invalid diffID");
+
+    [Fact]
+    public Task DiffIdMismatchOnALaterLayer() =>
+        // The first layer is made (and staged ones committed) before the second fails: nothing may stay.
+        AssertRejected(new TarBuilder()
+            .File("a/layer.tar", GoodLayer)
+            .File("b/layer.tar", new TarBuilder().File("g", "y").ToArray())
+            .File("c.json", Config(GoodDiffId, "sha256:" + new string('0', 64)))
+            .File("manifest.json", Manifest("c.json", "a/layer.tar", "b/layer.tar")), "invalid diffID for layer 1");
+
+    [Fact]
+    public Task LayerThatIsNotATar() =>
+        AssertRejected(new TarBuilder()
+            .File("c.json", Config(GoodDiffId))
+            .File("l/layer.tar", new byte[3000])
+            .File("manifest.json", Manifest("c.json", "l/layer.tar")));
 
     [Fact]
     public Task LayerCountMismatch() =>
@@ -138,3 +155,8 @@ public sealed class HostileArchiveTests : IDisposable
     public Task NotJson() =>
         AssertRejected(new TarBuilder().File("manifest.json", "{not json"), "not valid JSON");
 }
+
+public sealed class VfsHostileArchiveTests() : HostileArchiveTests("vfs");
+
+[Trait("Category", "Root")]
+public sealed class OverlayHostileArchiveTests() : HostileArchiveTests("overlay");

@@ -191,6 +191,59 @@ public abstract class ImageArchiveTests : IDisposable
         Assert.Empty(again.RepoTags);
     }
 
+    private static byte[] ConfigOf(params byte[][] layers) => System.Text.Encoding.UTF8.GetBytes(
+        "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":["
+        + string.Join(',', layers.Select(l => $"\"{Digests.Sha256(l)}\"")) + "]}}");
+
+    [Fact]
+    public async Task OneLayerFileAtSeveralPositionsAndInSeveralImages()
+    {
+        // The same layer.tar at positions 0 and 2 (two chains), a second image sharing the first two layers,
+        // an unreferenced layer, and the manifest first: every chain gets its own copy, nothing else stays.
+        var a = new TestKit.TarBuilder().File("a", "1").ToArray();
+        var b = new TestKit.TarBuilder().Whiteout("a").File("b", "2").ToArray();
+        var unused = new TestKit.TarBuilder().File("u", "3").ToArray();
+        var c1 = ConfigOf(a, b, a);
+        var c2 = ConfigOf(a, b);
+        var h1 = Convert.ToHexStringLower(SHA256.HashData(c1));
+        var h2 = Convert.ToHexStringLower(SHA256.HashData(c2));
+        var manifest = $"[{{\"Config\":\"{h1}.json\",\"RepoTags\":[\"x:1\"],\"Layers\":[\"a/layer.tar\",\"b/layer.tar\",\"a/layer.tar\"]}},"
+            + $"{{\"Config\":\"{h2}.json\",\"RepoTags\":[\"x:2\"],\"Layers\":[\"link/layer.tar\",\"b/layer.tar\"]}}]";
+        var archiveTar = new TestKit.TarBuilder()
+            .File("manifest.json", manifest)
+            .File("a/layer.tar", a).File("b/layer.tar", b).File("u/layer.tar", unused)
+            .Symlink("link", "a")
+            .File(h1 + ".json", c1).File(h2 + ".json", c2);
+        var (layers, images, archive) = Open(_root);
+        var loaded = await archive.LoadAsync(archiveTar.ToStream());
+        Assert.Equal(2, loaded.Count);
+        Assert.Equal(3, layers.Layers().Count);
+        Assert.Equal(3, layers.Driver.List().Count);
+        var image = images.Get("x:1");
+        var rw = await layers.CreateReadWriteLayerAsync("c-shared", image.TopChainId);
+        var root = await rw.MountAsync();
+        try
+        {
+            Assert.Equal("1", File.ReadAllText(root + "/a"));
+            Assert.Equal("2", File.ReadAllText(root + "/b"));
+            Assert.False(File.Exists(root + "/u"));
+        }
+        finally
+        {
+            await rw.UnmountAsync();
+            await layers.RemoveReadWriteLayerAsync("c-shared");
+        }
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_root.Path, "image", layers.DriverName, "tmp")));
+
+        // Saved back byte for byte (the copy of the shared layer replays to the same diffID).
+        var saved = new MemoryStream();
+        await archive.SaveAsync(["x:1"], saved);
+        saved.Position = 0;
+        var (_, images2, archive2) = Open(_other);
+        Assert.Equal(image.Id, Assert.Single(await archive2.LoadAsync(saved)).Id);
+        Assert.Equal(3, images2.Get(image.Id).DiffIds.Count);
+    }
+
     [Fact]
     public async Task UnknownNameIsNotFoundBeforeAnyOutput()
     {
