@@ -134,4 +134,38 @@ public sealed class TestcontainersTests(AcceptanceEngine fixture) : IClassFixtur
             "/v1.19/containers/json?filters=" + Uri.EscapeDataString("{\"label\":[\"com.example.role=web\"]}"), ct)).RootElement;
         Assert.Contains(listed.EnumerateArray(), c => c.GetProperty("Id").GetString() == container.Id);
     }
+
+    [Fact]
+    public async Task Tcp_port_waits_stop_start_and_exit_code()
+    {
+        var ct = Timeout();
+        await using var container = Busybox()
+            .WithCommand("sh", "-c", "mkdir -p /www && echo hi > /www/index.html && exec httpd -f -p 8080 -h /www")
+            .WithPortBinding(8080, assignRandomHostPort: true)
+            .WithWaitStrategy(Wait.ForUnixContainer()
+                .UntilInternalTcpPortIsAvailable(8080) // an exec: grep /proc/net/tcp* || nc -z ...
+                .UntilExternalTcpPortIsAvailable(8080)) // a TCP connect to the published port
+            .Build();
+        await container.StartAsync(ct);
+        // 127.0.0.1, or when the tests themselves run inside a container (/.dockerenv), the gateway
+        // of the container's first network: NetworkSettings.Networks must carry it.
+        var gateway = (await fixture.InspectAsync(container.Id)).GetProperty("NetworkSettings").GetProperty("Networks").GetProperty("bridge").GetProperty("Gateway").GetString();
+        Assert.Equal(File.Exists("/.dockerenv") ? gateway : "127.0.0.1", container.Hostname);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        Assert.Equal("hi\n", await http.GetStringAsync($"http://{container.Hostname}:{container.GetMappedPublicPort(8080)}/", ct));
+
+        await container.StopAsync(ct);
+        Assert.Equal(TestcontainersStates.Exited, container.State);
+        Assert.Equal(137, await container.GetExitCodeAsync(ct)); // httpd ignores SIGTERM as pid 1: killed after the timeout
+
+        await container.StartAsync(ct);
+        Assert.Equal(TestcontainersStates.Running, container.State);
+        Assert.Equal("hi\n", await http.GetStringAsync($"http://{container.Hostname}:{container.GetMappedPublicPort(8080)}/", ct));
+        Assert.Equal("hi\n", await http.GetStringAsync($"http://127.0.0.1:{container.GetMappedPublicPort(8080)}/", ct));
+
+        await container.CopyAsync(Encoding.UTF8.GetBytes("#!/bin/sh\necho script\n"), "/usr/local/bin/s.sh", uid: 1000, gid: 1000, fileMode: UnixFileModes.UserRead | UnixFileModes.UserWrite | UnixFileModes.UserExecute, ct: ct);
+        var stat = await container.ExecAsync(["stat", "-c", "%u:%g %a", "/usr/local/bin/s.sh"], ct);
+        Assert.Equal("1000:1000 700\n", stat.Stdout);
+        Assert.Equal("script\n", (await container.ExecAsync(["/usr/local/bin/s.sh"], ct)).Stdout);
+    }
 }
