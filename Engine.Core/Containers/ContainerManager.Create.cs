@@ -120,6 +120,14 @@ public sealed partial class ContainerManager
         {
             throw EngineException.Invalid($"invalid --net: {mode}");
         }
+        if (!(hostConfig.IpcMode is "" or "host" or "private" or "shareable" || hostConfig.IpcMode.StartsWith("container:", StringComparison.Ordinal) && hostConfig.IpcMode.Length > "container:".Length))
+        {
+            throw EngineException.Invalid($"invalid --ipc: {hostConfig.IpcMode}");
+        }
+        if (!(hostConfig.PidMode is "" or "host"))
+        {
+            throw EngineException.Invalid($"invalid --pid: {hostConfig.PidMode}");
+        }
         var policy = hostConfig.RestartPolicy.Name;
         if (!(policy is "" or "no" or "always" or "on-failure" or "unless-stopped"))
         {

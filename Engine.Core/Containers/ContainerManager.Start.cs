@@ -61,6 +61,8 @@ public sealed partial class ContainerManager
                 Mounts = mounts,
                 NetworkMode = network.Mode,
                 NetworkNamespacePath = network.JoinNamespace,
+                IpcNamespace = IpcNamespaceFor(record.HostConfig),
+                PidNamespace = record.HostConfig.PidMode == "host" ? "host" : null,
                 BeforeExec = network.BeforeExec,
                 Privileged = record.HostConfig.Privileged,
                 CapAdd = record.HostConfig.CapAdd ?? [],
@@ -133,6 +135,26 @@ public sealed partial class ContainerManager
         "none" => "none",
         _ => "bridge",
     };
+
+    /// <summary>HostConfig.IpcMode: "" a namespace of its own, "host" the engine's, "container:NAME" that running container's.</summary>
+    private string? IpcNamespaceFor(HostConfig hostConfig)
+    {
+        var mode = hostConfig.IpcMode;
+        if (mode is "" or "private" or "shareable")
+        {
+            return null;
+        }
+        if (mode == "host")
+        {
+            return "host";
+        }
+        var other = _store.Get(mode["container:".Length..]);
+        if (!other.Record.State.Running || other.Record.State.Pid == 0)
+        {
+            throw new EngineException(ErrorKind.Internal, $"cannot join IPC of a non running container: {other.Id}");
+        }
+        return $"/proc/{other.Record.State.Pid}/ns/ipc";
+    }
 
     internal static List<string> ProcessEnv(Storage.Images.ContainerConfig config)
     {

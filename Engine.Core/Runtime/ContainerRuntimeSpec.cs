@@ -25,6 +25,12 @@ public sealed class ContainerRuntimeSpec
     /// <summary>With NetworkMode "container": the network namespace to join (/proc/PID/ns/net of the other container's init).</summary>
     public string? NetworkNamespacePath { get; init; }
 
+    /// <summary>IPC namespace: null for a new one, "host" to share the engine's, or a /proc/PID/ns/ipc path to join.</summary>
+    public string? IpcNamespace { get; init; }
+
+    /// <summary>PID namespace: null for a new one (the init is PID 1), "host" to share the engine's.</summary>
+    public string? PidNamespace { get; init; }
+
     /// <summary>Called after the init is placed in its namespaces and cgroup and before the user's command runs (network wiring). Gets the host pid.</summary>
     public Func<int, CancellationToken, Task>? BeforeExec { get; init; }
 

@@ -20,7 +20,11 @@ public sealed partial class LinuxContainerRuntime
         string parent = CgroupFiles.CheckParent(spec.CgroupParent ?? _options.CgroupParent);
         bool hostNetwork = spec.NetworkMode == "host";
         string? joinNetwork = spec.NetworkMode == "container" ? spec.NetworkNamespacePath ?? throw EngineException.Invalid("NetworkMode container needs NetworkNamespacePath") : null;
-        int flags = Native.CLONE_NEWNS | Native.CLONE_NEWUTS | Native.CLONE_NEWIPC | Native.CLONE_NEWPID | (hostNetwork || joinNetwork is not null ? 0 : Native.CLONE_NEWNET);
+        string? joinIpc = spec.IpcNamespace is { } ipc && ipc != "host" ? ipc : null;
+        int flags = Native.CLONE_NEWNS | Native.CLONE_NEWUTS
+            | (spec.IpcNamespace is null ? Native.CLONE_NEWIPC : 0)
+            | (spec.PidNamespace is "host" ? 0 : Native.CLONE_NEWPID)
+            | (hostNetwork || joinNetwork is not null ? 0 : Native.CLONE_NEWNET);
 
         var initSpec = new InitSpec
         {
@@ -45,10 +49,15 @@ public sealed partial class LinuxContainerRuntime
             var process = await LaunchAsync(context, initSpec, spec.Process, fds =>
             {
                 using var netns = joinNetwork is null ? null : Native.Open(joinNetwork, Native.O_RDONLY);
+                using var ipcns = joinIpc is null ? null : Native.Open(joinIpc, Native.O_RDONLY);
                 Native.Unshare(flags);
                 if (netns is not null)
                 {
                     Native.SetNs(netns, Native.CLONE_NEWNET, joinNetwork!);
+                }
+                if (ipcns is not null)
+                {
+                    Native.SetNs(ipcns, Native.CLONE_NEWIPC, joinIpc!);
                 }
                 int pid = Native.Spawn(initPath, ["engine-init"], [], fds);
                 Log.Spawned(_logger, spec.Id, flags, initPath, pid);
