@@ -10,6 +10,9 @@ public sealed partial class ContainerManager
     [GeneratedRegex("^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")]
     private static partial Regex ValidName();
 
+    [GeneratedRegex("^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$")]
+    private static partial Regex MacAddress();
+
     public async Task<CreateContainerResult> CreateAsync(CreateContainerRequest request, CancellationToken cancellationToken = default)
     {
         var config = request.Config.Clone();
@@ -32,6 +35,10 @@ public sealed partial class ContainerManager
             name = NameGenerator.Generate(_store.NameInUse);
         }
         ValidateHostConfig(hostConfig);
+        if (!string.IsNullOrEmpty(config.MacAddress) && !MacAddress().IsMatch(config.MacAddress))
+        {
+            throw EngineException.Invalid($"{config.MacAddress} is not a valid mac address");
+        }
 
         var image = _images.Get(config.Image);
         MergeImageConfig(config, image.Config);

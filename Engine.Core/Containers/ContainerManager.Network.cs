@@ -55,7 +55,8 @@ public sealed partial class ContainerManager
             ReplaceSource(mounts, "/etc/resolv.conf", ContainerFiles.ResolvConfPath(other));
             return new NetworkPlan { Mode = "container", JoinNamespace = $"/proc/{other.Record.State.Pid}/ns/net" };
         }
-        var runtimeMode = NetworkModeFor(record.HostConfig);
+        // NetworkDisabled (docker run --net none before 1.8) is the same as NetworkMode none.
+        var runtimeMode = record.Config.NetworkDisabled ? "none" : NetworkModeFor(record.HostConfig);
         if (runtimeMode != "bridge")
         {
             return new NetworkPlan { Mode = runtimeMode };

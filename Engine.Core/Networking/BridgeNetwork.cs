@@ -217,7 +217,7 @@ public sealed partial class BridgeNetwork
             IPAddress = Ipv4Subnet.ToIp(address).ToString(),
             IPPrefixLen = Subnet.PrefixLength,
             Gateway = Subnet.Ip.ToString(),
-            MacAddress = MacFor(address),
+            MacAddress = string.IsNullOrEmpty(config.MacAddress) ? MacFor(address) : config.MacAddress.ToLowerInvariant(),
             HostVeth = "veth" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))[..7],
         };
         try
