@@ -35,6 +35,7 @@ public sealed partial class ContainerManager
             name = NameGenerator.Generate(_store.NameInUse);
         }
         ValidateHostConfig(hostConfig);
+        Logs.LogDrivers.Validate(hostConfig.LogConfig);
         if (!string.IsNullOrEmpty(config.MacAddress) && !MacAddress().IsMatch(config.MacAddress))
         {
             throw EngineException.Invalid($"{config.MacAddress} is not a valid mac address");

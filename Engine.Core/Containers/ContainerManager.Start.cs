@@ -43,6 +43,8 @@ public sealed partial class ContainerManager
         var layer = _layers.GetReadWriteLayer(container.Id);
         var rootFs = await layer.MountAsync(cancellationToken).ConfigureAwait(false);
         IContainerProcess process;
+        var notifier = new LogNotifier();
+        IContainerLogWriter? log = null;
         try
         {
             // Volumes first: the files Docker provides (/etc/hosts...) stay visible over a volume at /etc.
@@ -94,10 +96,13 @@ public sealed partial class ContainerManager
                     Privileged = record.HostConfig.Privileged,
                 },
             };
+            // The log driver is opened first: one that cannot work (syslog without /dev/log) fails the start.
+            log = LogDrivers.Open(container, _time, notifier);
             process = await _runtime.StartAsync(spec, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
+            log?.Dispose();
             await ReleaseNetworkAsync(container).ConfigureAwait(false);
             await layer.UnmountAsync(CancellationToken.None).ConfigureAwait(false);
             record.State.Error = e.Message;
@@ -121,12 +126,11 @@ public sealed partial class ContainerManager
         record.HasBeenStarted = true;
         container.Process = process;
         container.RunEnded = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var notifier = new LogNotifier();
         container.LogNotifier = notifier;
         _store.Save(container);
         LogStarted(container.Id, process.Pid);
         Publish(container, "start");
-        _ = MonitorAsync(container, process, notifier, layer);
+        _ = MonitorAsync(container, process, log!, layer);
     }
 
     private static string NetworkModeFor(HostConfig hostConfig) => hostConfig.NetworkMode switch
@@ -177,11 +181,11 @@ public sealed partial class ContainerManager
     }
 
     /// <summary>Pumps the run's I/O, then records its end and applies the restart policy.</summary>
-    private async Task MonitorAsync(Container container, IContainerProcess process, LogNotifier notifier, Storage.Layers.IReadWriteLayer layer)
+    private async Task MonitorAsync(Container container, IContainerProcess process, IContainerLogWriter log, Storage.Layers.IReadWriteLayer layer)
     {
         var stdinPipe = container.Record.Config.OpenStdin ? container.Streams.Stdin : null;
         int exitCode;
-        using (var log = new JsonFileLogWriter(container.LogPath, _time, notifier))
+        using (log)
         {
             var pumps = new List<Task> { PumpOutputAsync(container, process.Stdout, StdStream.Stdout, log) };
             if (process.Stderr is not null)
@@ -251,7 +255,7 @@ public sealed partial class ContainerManager
         }
     }
 
-    private async Task PumpOutputAsync(Container container, Stream source, StdStream stream, JsonFileLogWriter log)
+    private async Task PumpOutputAsync(Container container, Stream source, StdStream stream, IContainerLogWriter log)
     {
         var buffer = new byte[64 * 1024];
         try

@@ -7,7 +7,7 @@ namespace Engine.Core.Logs;
 /// '\n'; a line longer than 16 KiB is written in pieces without the newline; what is left at close is written as is.
 /// Thread-safe: stdout and stderr pumps write concurrently.
 /// </summary>
-internal sealed class JsonFileLogWriter : IDisposable
+internal sealed class JsonFileLogWriter : IContainerLogWriter
 {
     private const int MaxLine = 16 * 1024;
 
