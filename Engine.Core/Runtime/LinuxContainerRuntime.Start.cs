@@ -205,10 +205,14 @@ public sealed partial class LinuxContainerRuntime
             fds.Add(new(3, controlChild));
 
             int pid;
-            (pid, pidfd) = await OnDedicatedThread("engine-spawn", () =>
+            bool inherited;
+            (pid, pidfd, inherited) = await OnDedicatedThread("engine-spawn", () =>
             {
+                // This thread ends after the spawn: it may move itself into the container's cgroup, so that
+                // the child is born there (see ICgroupManager.JoinCurrentThread).
+                bool joined = Cgroups.JoinCurrentThread(context.CgroupParent, context.Id);
                 int child = spawn(fds);
-                return (child, Native.PidfdOpen(child));
+                return (child, Native.PidfdOpen(child), joined);
             }).ConfigureAwait(false);
             exited = loop.WatchExit(pidfd, pid);
 
@@ -218,9 +222,12 @@ public sealed partial class LinuxContainerRuntime
             stdoutWrite?.Dispose();
             stderrWrite?.Dispose();
 
-            // Moving a process between cgroups waits for an RCU grace period in the kernel (milliseconds):
-            // it runs while the init sets up the root file system, and is awaited before "go".
-            placing = Task.Run(() => Cgroups.AddProcess(context.CgroupParent, context.Id, pid), CancellationToken.None);
+            // Moving a whole process between cgroups waits for an RCU grace period in the kernel (milliseconds):
+            // when the child could not be born in its cgroup, that runs while the init sets up the root file
+            // system, and is awaited before "go".
+            placing = inherited
+                ? Task.CompletedTask
+                : Task.Run(() => Cgroups.AddProcess(context.CgroupParent, context.Id, pid), CancellationToken.None);
 
             channel = new InitChannel(loop, controlEngine);
             await channel.SendSpecAsync(initSpec, cancellationToken).ConfigureAwait(false);

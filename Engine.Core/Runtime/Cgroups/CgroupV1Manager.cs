@@ -165,6 +165,16 @@ public sealed class CgroupV1Manager : ICgroupManager
         }
     }
 
+    public bool JoinCurrentThread(string parent, string id)
+    {
+        parent = CgroupFiles.CheckParent(parent);
+        foreach (var hierarchy in Distinct)
+        {
+            CgroupFiles.Write(Path.Combine(hierarchy, parent, id), "tasks", "0");
+        }
+        return true;
+    }
+
     public async Task RemoveAsync(string parent, string id, CancellationToken cancellationToken = default)
     {
         parent = CgroupFiles.CheckParent(parent);

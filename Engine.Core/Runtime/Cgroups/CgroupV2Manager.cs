@@ -84,6 +84,9 @@ public sealed class CgroupV2Manager : ICgroupManager
         }
     }
 
+    /// <summary>v2 moves threads only inside a threaded subtree: the process is moved with AddProcess.</summary>
+    public bool JoinCurrentThread(string parent, string id) => false;
+
     public void AddProcess(string parent, string id, int pid)
         => CgroupFiles.Write(Paths(parent, id)[0], "cgroup.procs", Str(pid));
 

@@ -16,6 +16,14 @@ public interface ICgroupManager
     /// <summary>Moves a process (host pid) into the container's cgroup.</summary>
     void AddProcess(string parent, string id, int pid);
 
+    /// <summary>
+    /// Moves the calling thread alone into the container's cgroup, so that a process it spawns is born there;
+    /// false when this cgroup version cannot (then use <see cref="AddProcess"/>). Only for a thread that does
+    /// nothing else afterwards. v1: writing "0" to each hierarchy's tasks file moves the current thread without
+    /// the kernel's global threadgroup lock, whose RCU grace period makes moving a process take milliseconds.
+    /// </summary>
+    bool JoinCurrentThread(string parent, string id);
+
     /// <summary>Removes the container's cgroup (and the parent levels left empty); waits briefly while tasks drain. Idempotent.</summary>
     Task RemoveAsync(string parent, string id, CancellationToken cancellationToken = default);
 
