@@ -20,6 +20,21 @@ public sealed class LimitsAndDevicesTests
     }
 
     [Fact]
+    public async Task The_memory_limit_holds_for_the_container_and_its_children()
+    {
+        await using var sandbox = await BusyboxSandbox.StartAsync();
+        // tail keeps the whole (newline-free) input in memory: 200 MB cannot fit under 32 MB, the kernel kills it.
+        await using var box = await sandbox.RunAsync("busybox", ["sh", "-c", "grep memory /proc/self/cgroup; head -c 200000000 /dev/zero | tail -n 1 >/dev/null; echo survived=$?"], (_, h) =>
+        {
+            h.Memory = 32 * 1024 * 1024;
+            h.MemorySwap = -1;
+        });
+        var result = await box.WaitAsync();
+        Assert.Contains("/" + box.Id + "\n", result.Stdout);
+        Assert.True(result.Stdout.Contains("survived=137"), result.Stdout + result.Stderr);
+    }
+
+    [Fact]
     public async Task A_mapped_device_is_usable_and_others_are_not()
     {
         await using var sandbox = await BusyboxSandbox.StartAsync();
