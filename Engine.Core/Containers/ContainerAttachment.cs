@@ -7,7 +7,7 @@ namespace Engine.Core.Containers;
 /// <summary>
 /// One client's attachment. Output ends with the run it watches, or when detached. End of the client's stdin:
 /// with StdinOnce it closes the process's stdin (output goes on until exit); with a TTY nothing happens;
-/// otherwise the attachment ends.
+/// otherwise the attachment ends. With a TTY, Ctrl-P Ctrl-Q detaches.
 /// </summary>
 internal sealed class ContainerAttachment : IContainerAttachment
 {
@@ -16,7 +16,12 @@ internal sealed class ContainerAttachment : IContainerAttachment
     private readonly Channel<OutputChunk>? _output;
     private readonly IAsyncEnumerable<LogEntry>? _replay;
     private readonly System.IO.Pipelines.Pipe? _stdin;
+    private const byte CtrlP = 0x10;
+    private const byte CtrlQ = 0x11;
+
     private int _stdinDone;
+    private bool _ctrlPPending;
+    private bool _detached;
 
     public ContainerAttachment(Container container, AttachOptions options, IAsyncEnumerable<LogEntry>? replay)
     {
@@ -58,10 +63,17 @@ internal sealed class ContainerAttachment : IContainerAttachment
         {
             throw EngineException.Invalid("stdin is not attached");
         }
+        if (Tty)
+        {
+            data = FilterDetachKeys(data);
+        }
         await _container.Streams.StdinWriteLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await pipe.Writer.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            if (!data.IsEmpty)
+            {
+                await pipe.Writer.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (InvalidOperationException)
         {
@@ -70,6 +82,55 @@ internal sealed class ContainerAttachment : IContainerAttachment
         finally
         {
             _container.Streams.StdinWriteLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// With a TTY, Ctrl-P Ctrl-Q in the client's input detaches it, as Docker does: what came before reaches the
+    /// process, the sequence does not, the attachment ends and the container goes on. A Ctrl-P at the end of a
+    /// chunk waits for the next one.
+    /// </summary>
+    private ReadOnlyMemory<byte> FilterDetachKeys(ReadOnlyMemory<byte> data)
+    {
+        if (_detached)
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+        var span = data.Span;
+        if (!_ctrlPPending && span.IndexOf(CtrlP) < 0)
+        {
+            return data;
+        }
+        var output = new List<byte>(span.Length + 1);
+        for (var i = 0; i < span.Length; i++)
+        {
+            var b = span[i];
+            if (_ctrlPPending)
+            {
+                _ctrlPPending = false;
+                if (b == CtrlQ)
+                {
+                    Detach();
+                    return output.ToArray();
+                }
+                output.Add(CtrlP);
+            }
+            if (b == CtrlP)
+            {
+                _ctrlPPending = true;
+                continue;
+            }
+            output.Add(b);
+        }
+        return output.ToArray();
+    }
+
+    private void Detach()
+    {
+        _detached = true;
+        if (_output is not null)
+        {
+            _container.Streams.Unsubscribe(_output);
         }
     }
 

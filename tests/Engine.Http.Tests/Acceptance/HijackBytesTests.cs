@@ -229,4 +229,36 @@ public sealed class HijackBytesTests(AcceptanceEngine fixture) : IClassFixture<A
         Assert.Equal("page not found\n", await unknown.Content.ReadAsStringAsync());
         await RemoveAsync(id);
     }
+
+    [Fact]
+    public async Task Ctrl_p_ctrl_q_detaches_a_tty_attach_and_the_container_goes_on()
+    {
+        using var client = fixture.Engine.CreateHttpClient();
+        var body = """{"Image":"busybox","Cmd":["sh"],"Tty":true,"OpenStdin":true,"AttachStdin":true,"AttachStdout":true}""";
+        using var created = await client.PostAsync("/v1.19/containers/create", new StringContent(body, Encoding.UTF8, "application/json"));
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("Id").GetString()!;
+        await StartAsync(id);
+        using var socket = await ConnectAsync();
+        await socket.SendAsync(Encoding.ASCII.GetBytes($"POST /v1.19/containers/{id}/attach?stream=1&stdin=1&stdout=1 HTTP/1.1\r\nHost: docker\r\nUpgrade: tcp\r\nConnection: Upgrade\r\n\r\n"));
+        Assert.StartsWith("HTTP/1.1 101 UPGRADED\r\n", await ReadHeadAsync(socket));
+        await socket.SendAsync("echo marker-$((40+2))\n"u8.ToArray());
+        var seen = new StringBuilder();
+        var buffer = new byte[4096];
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        {
+            while (!seen.ToString().Contains("marker-42"))
+            {
+                var n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+                Assert.True(n > 0, "the attach ended before the command's output: " + seen);
+                seen.Append(Encoding.ASCII.GetString(buffer, 0, n));
+            }
+        }
+        // The sequence split over two writes: the first Ctrl-P waits for what follows. Then the engine ends the attach.
+        await socket.SendAsync("\u0010"u8.ToArray());
+        await socket.SendAsync("\u0011"u8.ToArray());
+        await ReadToEndAsync(socket);
+        var state = (await fixture.WaitForStatusAsync(id, "running")).GetProperty("State");
+        Assert.True(state.GetProperty("Running").GetBoolean());
+        await RemoveAsync(id);
+    }
 }
