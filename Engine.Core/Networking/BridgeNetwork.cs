@@ -300,7 +300,7 @@ public sealed partial class BridgeNetwork
         var broadcast = Ipv4Subnet.Bytes(new Ipv4Subnet(Ipv4Subnet.FromIp(address), state.IPPrefixLen).Broadcast);
         try
         {
-            await OnDedicatedThread("engine-veth", () =>
+            await Runtime.DedicatedThread.RunAsync("engine-veth", () =>
             {
                 using var nl = Native.NetlinkOpen();
                 int bridge = Native.LinkIndex(state.Bridge);
@@ -312,7 +312,7 @@ public sealed partial class BridgeNetwork
                 Native.LinkSetUp(nl, Native.LinkIndex(state.HostVeth), state.HostVeth, bridge);
                 return true;
             }).ConfigureAwait(false);
-            await OnDedicatedThread("engine-netns", () =>
+            await Runtime.DedicatedThread.RunAsync("engine-netns", () =>
             {
                 var path = $"/proc/{pid}/ns/net";
                 using (var ns = Native.Open(path, Native.O_RDONLY))
@@ -389,23 +389,4 @@ public sealed partial class BridgeNetwork
         }
     }
 
-    /// <summary>Runs on a new OS thread that ends afterwards: a thread that joined a container's namespace never returns to a pool.</summary>
-    private static Task<T> OnDedicatedThread<T>(string name, Func<T> action)
-    {
-        var tcs = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                tcs.SetResult(action());
-            }
-            catch (Exception e)
-            {
-                tcs.SetException(e);
-            }
-        })
-        { IsBackground = true, Name = name };
-        thread.UnsafeStart();
-        return tcs.Task;
-    }
 }

@@ -66,7 +66,7 @@ public sealed partial class LinuxContainerRuntime
             {
                 if (!hostNetwork && joinNetwork is null)
                 {
-                    await OnDedicatedThread("engine-netns", () =>
+                    await DedicatedThread.RunAsync("engine-netns", () =>
                     {
                         using var ns = Native.Open($"/proc/{pid}/ns/net", Native.O_RDONLY);
                         Native.SetNs(ns, Native.CLONE_NEWNET, $"/proc/{pid}/ns/net");
@@ -206,7 +206,7 @@ public sealed partial class LinuxContainerRuntime
 
             int pid;
             bool inherited;
-            (pid, pidfd, inherited) = await OnDedicatedThread("engine-spawn", () =>
+            (pid, pidfd, inherited) = await DedicatedThread.RunAsync("engine-spawn", () =>
             {
                 // This thread ends after the spawn: it may move itself into the container's cgroup, so that
                 // the child is born there (see ICgroupManager.JoinCurrentThread).

@@ -102,25 +102,6 @@ public sealed partial class LinuxContainerRuntime : IContainerRuntime, IDisposab
         return path;
     }
 
-    /// <summary>Runs <paramref name="action"/> on a new OS thread that ends afterwards (namespace changes die with it).</summary>
-    private static Task<T> OnDedicatedThread<T>(string name, Func<T> action)
-    {
-        var tcs = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                tcs.SetResult(action());
-            }
-            catch (Exception e)
-            {
-                tcs.SetException(e);
-            }
-        })
-        { IsBackground = true, Name = name };
-        thread.UnsafeStart();
-        return tcs.Task;
-    }
 
     private static List<string> Environment(ProcessSpec process)
     {

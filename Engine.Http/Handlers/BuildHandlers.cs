@@ -57,13 +57,13 @@ internal static class BuildHandlers
                     c.Http.Response.StatusCode = 200;
                     c.Http.Response.ContentType = "application/json";
                 }
-                await WriteLineAsync(c, new ProgressLine { Stream = message.Stream });
+                await c.WriteProgressLineAsync(new ProgressLine { Stream = message.Stream });
             }
         }
         catch (Exception e) when (started && e is not OperationCanceledException)
         {
             var (_, text) = ErrorMapping.Classify(e, c.Version);
-            await WriteLineAsync(c, new ProgressLine { ErrorDetail = new ErrorDetail { Message = text, Code = (e as BuildStepException)?.ExitCode ?? 0 }, Error = text });
+            await c.WriteProgressLineAsync(new ProgressLine { ErrorDetail = new ErrorDetail { Message = text, Code = (e as BuildStepException)?.ExitCode ?? 0 }, Error = text });
         }
     }
 
@@ -80,11 +80,4 @@ internal static class BuildHandlers
             : throw new BadHttpInputException($"invalid value for {name}: {value}");
     }
 
-    private static async Task WriteLineAsync(ApiContext c, ProgressLine line)
-    {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(line, EngineJsonContext.Default.ProgressLine);
-        await c.Http.Response.Body.WriteAsync(bytes, c.Aborted);
-        await c.Http.Response.Body.WriteAsync("\r\n"u8.ToArray(), c.Aborted);
-        await c.Http.Response.Body.FlushAsync(c.Aborted);
-    }
 }

@@ -56,7 +56,7 @@ internal static partial class ImageHandlers
                 : [$"Loaded image ID: {image.Id}\n"];
             foreach (var line in lines)
             {
-                await WriteLineAsync(c, new ProgressLine { Stream = line });
+                await c.WriteProgressLineAsync(new ProgressLine { Stream = line });
             }
         }
     }
@@ -100,7 +100,7 @@ internal static partial class ImageHandlers
         var options = ImportOptionsFrom(c);
         c.Http.Response.StatusCode = 200;
         c.Http.Response.ContentType = "application/json";
-        await WriteLineAsync(c, new ProgressLine { Status = $"Downloading from {uri}" });
+        await c.WriteProgressLineAsync(new ProgressLine { Status = $"Downloading from {uri}" });
         Image image;
         try
         {
@@ -108,10 +108,10 @@ internal static partial class ImageHandlers
         }
         catch (EngineException e)
         {
-            await WriteLineAsync(c, new ProgressLine { ErrorDetail = new ErrorDetail { Message = e.Message }, Error = e.Message });
+            await c.WriteProgressLineAsync(new ProgressLine { ErrorDetail = new ErrorDetail { Message = e.Message }, Error = e.Message });
             return;
         }
-        await WriteLineAsync(c, new ProgressLine { Status = DockerFormat.ImageId(image.Id, c.Version) });
+        await c.WriteProgressLineAsync(new ProgressLine { Status = DockerFormat.ImageId(image.Id, c.Version) });
     }
 
     private static ImportOptions ImportOptionsFrom(ApiContext c)
@@ -137,11 +137,4 @@ internal static partial class ImageHandlers
         }
     }
 
-    private static async Task WriteLineAsync(ApiContext c, ProgressLine line)
-    {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(line, EngineJsonContext.Default.ProgressLine);
-        await c.Http.Response.Body.WriteAsync(bytes, c.Aborted);
-        await c.Http.Response.Body.WriteAsync("\r\n"u8.ToArray(), c.Aborted);
-        await c.Http.Response.Body.FlushAsync(c.Aborted);
-    }
 }

@@ -136,7 +136,7 @@ internal static partial class ImageHandlers
         });
         await foreach (var message in channel.Reader.ReadAllAsync(c.Aborted))
         {
-            await WriteRegistryLineAsync(c, ToLine(message));
+            await c.WriteProgressLineAsync(ToLine(message));
         }
         try
         {
@@ -144,11 +144,11 @@ internal static partial class ImageHandlers
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            await WriteRegistryLineAsync(c, new RegistryProgressLine { ErrorDetail = new ErrorDetail { Message = e.Message }, Error = e.Message });
+            await c.WriteProgressLineAsync(new ProgressLine { ErrorDetail = new ErrorDetail { Message = e.Message }, Error = e.Message });
         }
     }
 
-    private static RegistryProgressLine ToLine(RegistryProgress p) => new()
+    private static ProgressLine ToLine(RegistryProgress p) => new()
     {
         Status = p.Aux is null ? p.Status : null,
         Id = p.Id,
@@ -156,13 +156,6 @@ internal static partial class ImageHandlers
         Aux = p.Aux is { } aux ? new PushAux { Tag = aux.Tag, Digest = aux.Digest, Size = aux.Size } : null,
     };
 
-    private static async Task WriteRegistryLineAsync(ApiContext c, RegistryProgressLine line)
-    {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(line, EngineJsonContext.Default.RegistryProgressLine);
-        await c.Http.Response.Body.WriteAsync(bytes, c.Aborted);
-        await c.Http.Response.Body.WriteAsync("\r\n"u8.ToArray(), c.Aborted);
-        await c.Http.Response.Body.FlushAsync(c.Aborted);
-    }
 
     private sealed class ChannelProgress(ChannelWriter<RegistryProgress> writer) : IProgress<RegistryProgress>
     {

@@ -115,9 +115,7 @@ internal static partial class ImageHandlers
     {
         c.Http.Response.StatusCode = 200;
         c.Http.Response.ContentType = "application/json";
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(line, EngineJsonContext.Default.ProgressLine);
-        await c.Http.Response.Body.WriteAsync(bytes, c.Aborted);
-        await c.Http.Response.Body.WriteAsync("\r\n"u8.ToArray(), c.Aborted);
+        await c.WriteProgressLineAsync(line);
     }
 
     internal static ImageListItem ToListItem(Image i, ApiVersion? version)

@@ -42,7 +42,6 @@ namespace Engine.Http.Json;
 [JsonSerializable(typeof(List<ContainerChangeItem>))]
 [JsonSerializable(typeof(CopyRequestBody))]
 [JsonSerializable(typeof(PathStatHeader))]
-[JsonSerializable(typeof(RegistryProgressLine))]
 [JsonSerializable(typeof(AuthConfigBody))]
 [JsonSerializable(typeof(AuthResponse))]
 [JsonSerializable(typeof(List<SearchResultItem>))]

@@ -63,12 +63,21 @@ internal sealed class ImageDeleteItem
     public string? Deleted { get; init; }
 }
 
-/// <summary>One line of a JSON progress stream (pull, import...).</summary>
+/// <summary>One line of a JSON progress stream (Docker's jsonmessage: import, load, build, pull, push).</summary>
 internal sealed class ProgressLine
 {
     [JsonPropertyName("status")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Status { get; init; }
+    [JsonPropertyName("progressDetail")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ProgressDetail? ProgressDetail { get; init; }
+    [JsonPropertyName("id")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Id { get; init; }
+    [JsonPropertyName("aux")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PushAux? Aux { get; init; }
     [JsonPropertyName("stream")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Stream { get; init; }

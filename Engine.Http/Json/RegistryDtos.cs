@@ -2,34 +2,6 @@ using System.Text.Json.Serialization;
 
 namespace Engine.Http.Json;
 
-/// <summary>One line of a pull or push stream: Docker's jsonmessage (status, id, progressDetail, aux, error).</summary>
-internal sealed class RegistryProgressLine
-{
-    [JsonPropertyName("status")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Status { get; init; }
-
-    [JsonPropertyName("progressDetail")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public ProgressDetail? ProgressDetail { get; init; }
-
-    [JsonPropertyName("id")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Id { get; init; }
-
-    [JsonPropertyName("aux")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public PushAux? Aux { get; init; }
-
-    [JsonPropertyName("errorDetail")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public ErrorDetail? ErrorDetail { get; init; }
-
-    [JsonPropertyName("error")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Error { get; init; }
-}
-
 internal sealed class ProgressDetail
 {
     [JsonPropertyName("current")]

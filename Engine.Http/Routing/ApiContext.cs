@@ -39,6 +39,15 @@ internal sealed class ApiContext(HttpContext http, ApiVersion? version, Dictiona
         await Http.Response.Body.WriteAsync("\n"u8.ToArray(), Aborted);
     }
 
+    /// <summary>Writes one line of a JSON progress stream ("\r\n" after each object, as Docker) and flushes it.</summary>
+    public async Task WriteProgressLineAsync(Json.ProgressLine line)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(line, Json.EngineJsonContext.Default.ProgressLine);
+        await Http.Response.Body.WriteAsync(bytes, Aborted);
+        await Http.Response.Body.WriteAsync("\r\n"u8.ToArray(), Aborted);
+        await Http.Response.Body.FlushAsync(Aborted);
+    }
+
     /// <summary>Reads the whole request body (bounded), for JSON bodies.</summary>
     public async Task<byte[]> ReadBodyAsync(int limit = 16 * 1024 * 1024)
     {
