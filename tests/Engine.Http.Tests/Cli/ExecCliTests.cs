@@ -10,12 +10,7 @@ public sealed class RunningContainerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Engine.InitializeAsync();
-        var tar = Path.Combine(Engine.Root, "busybox.tar");
-        await using (var file = File.Create(tar))
-        {
-            Busybox.WriteRootFsTar(file);
-        }
-        Check(await Engine.DockerAsync("import", tar, "busybox"));
+        await Acceptance.AcceptanceEngine.ImportBusyboxAsync(Engine);
         Check(await Engine.DockerAsync("run", "-d", "--name", "web", "busybox", "sleep", "1000"));
     }
 

@@ -15,12 +15,7 @@ public sealed class FilesFixture : IAsyncLifetime
     {
         await Engine.InitializeAsync();
         Directory.CreateDirectory(Host);
-        var tar = Path.Combine(Engine.Root, "busybox.tar");
-        await using (var file = File.Create(tar))
-        {
-            Busybox.WriteRootFsTar(file);
-        }
-        Check(await Engine.DockerAsync("import", tar, "busybox"));
+        await Acceptance.AcceptanceEngine.ImportBusyboxAsync(Engine);
         Check(await Engine.DockerAsync("run", "-d", "--name", "files", "busybox", "sleep", "1000"));
     }
 

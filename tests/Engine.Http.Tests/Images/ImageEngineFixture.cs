@@ -10,12 +10,7 @@ public sealed class ImageEngineFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Engine.InitializeAsync();
-        var tar = Path.Combine(Engine.Root, "busybox.tar");
-        await using (var file = File.Create(tar))
-        {
-            Busybox.WriteRootFsTar(file);
-        }
-        Check(await Engine.DockerAsync("import", tar, "busybox"));
+        await Acceptance.AcceptanceEngine.ImportBusyboxAsync(Engine);
     }
 
     public Task DisposeAsync() => Engine.DisposeAsync();
