@@ -171,42 +171,9 @@ internal sealed class BuildContext : IDisposable
     }
 
     /// <summary>Go's path.Match: '*' and '?' never cross '/', [classes] with '^' or '!' negation, '\' escapes.</summary>
-    public static bool GlobMatch(string pattern, string name)
-    {
-        var sb = new StringBuilder("^");
-        for (var i = 0; i < pattern.Length; i++)
-        {
-            var ch = pattern[i];
-            switch (ch)
-            {
-                case '*':
-                    sb.Append("[^/]*");
-                    break;
-                case '?':
-                    sb.Append("[^/]");
-                    break;
-                case '[':
-                    var close = pattern.IndexOf(']', i + 1);
-                    if (close < 0)
-                    {
-                        return false;
-                    }
-                    var body = pattern[(i + 1)..close];
-                    var negate = body.StartsWith('^') || body.StartsWith('!');
-                    sb.Append(negate ? "[^" : "[").Append(Regex.Escape(negate ? body[1..] : body)).Append(']');
-                    i = close;
-                    break;
-                case '\\' when i + 1 < pattern.Length:
-                    sb.Append(Regex.Escape(pattern[++i].ToString()));
-                    break;
-                default:
-                    sb.Append(Regex.Escape(ch.ToString()));
-                    break;
-            }
-        }
-        sb.Append('$');
-        return Regex.IsMatch(name, sb.ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline);
-    }
+    public static bool GlobMatch(string pattern, string name) =>
+        Glob.ToRegex(pattern, doubleStar: false) is { } regex
+        && Regex.IsMatch(name, regex, RegexOptions.CultureInvariant | RegexOptions.Singleline);
 
     public void Dispose()
     {

@@ -103,46 +103,7 @@ public sealed class DockerIgnore
         return string.Join('/', parts);
     }
 
-    private static string ToRegex(string pattern)
-    {
-        var sb = new StringBuilder("^");
-        for (var i = 0; i < pattern.Length; i++)
-        {
-            var ch = pattern[i];
-            switch (ch)
-            {
-                case '*' when i + 1 < pattern.Length && pattern[i + 1] == '*':
-                    i++;
-                    if (i + 1 < pattern.Length && pattern[i + 1] == '/')
-                    {
-                        i++;
-                    }
-                    sb.Append(i + 1 >= pattern.Length ? ".*" : "(.*/)?");
-                    break;
-                case '*':
-                    sb.Append("[^/]*");
-                    break;
-                case '?':
-                    sb.Append("[^/]");
-                    break;
-                case '[':
-                    var close = pattern.IndexOf(']', i + 1);
-                    if (close < 0)
-                    {
-                        throw EngineException.Invalid($"Error in .dockerignore pattern \"{pattern}\": syntax error in pattern");
-                    }
-                    var body = pattern[(i + 1)..close];
-                    sb.Append('[').Append(body.StartsWith('^') ? "^" + Regex.Escape(body[1..]) : Regex.Escape(body).Replace("\\-", "-", StringComparison.Ordinal)).Append(']');
-                    i = close;
-                    break;
-                case '\\' when i + 1 < pattern.Length:
-                    sb.Append(Regex.Escape(pattern[++i].ToString()));
-                    break;
-                default:
-                    sb.Append(Regex.Escape(ch.ToString()));
-                    break;
-            }
-        }
-        return sb.Append('$').ToString();
-    }
+    private static string ToRegex(string pattern) =>
+        Glob.ToRegex(pattern, doubleStar: true)
+        ?? throw EngineException.Invalid($"Error in .dockerignore pattern \"{pattern}\": syntax error in pattern");
 }
