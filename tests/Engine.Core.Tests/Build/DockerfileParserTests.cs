@@ -104,6 +104,9 @@ public sealed class DockerfileParserTests
     [InlineData("d/*", "d/a.txt", true)]
     [InlineData("file?", "file1", true)]
     [InlineData("[!a]x", "bx", true)]
+    [InlineData("file[0-9].txt", "file5.txt", true)]
+    [InlineData("file[0-9].txt", "fileX.txt", false)]
+    [InlineData("[a-", "a", false)]
     public void Copy_wildcards_are_go_path_match(string pattern, string name, bool match) =>
         Assert.Equal(match, BuildContext.GlobMatch(pattern, name));
 
