@@ -17,6 +17,11 @@ internal sealed class HostArguments
           -b, --bridge string       Bridge of the default network (default engine0; "none": no bridge networking)
               --bip string          The bridge's address and subnet, CIDR (default 172.29.0.1/16 or a free private range)
               --mtu int             MTU of the bridge and the containers' eth0 (default 0: the kernel's 1500)
+              --tls                 Serve tcp:// hosts over TLS (--tlscert, --tlskey)
+              --tlsverify           TLS, and require client certificates signed by --tlscacert
+              --tlscacert string    CA of the client certificates (PEM)
+              --tlscert string      Server certificate (PEM)
+              --tlskey string       Server key (PEM)
           -D, --debug               Debug logging
           -h, --help                Print this help
         """;
@@ -29,6 +34,11 @@ internal sealed class HostArguments
     public string? BridgeIp { get; private set; }
     public int Mtu { get; private set; }
     public bool Debug { get; private set; }
+    public bool Tls { get; private set; }
+    public bool TlsVerify { get; private set; }
+    public string? TlsCaCert { get; private set; }
+    public string? TlsCert { get; private set; }
+    public string? TlsKey { get; private set; }
     public bool Help { get; private set; }
 
     /// <summary>Parses "--flag value" and "--flag=value" forms; null with an error message for anything unknown.</summary>
@@ -111,6 +121,36 @@ internal sealed class HostArguments
                         parsed.Bridge = netValue;
                     }
                     break;
+                case "--tls" or "--tlsverify":
+                    var on = inline is null || inline is "true" or "1";
+                    if (arg == "--tls")
+                    {
+                        parsed.Tls = on;
+                    }
+                    else
+                    {
+                        parsed.TlsVerify = on;
+                    }
+                    break;
+                case "--tlscacert" or "--tlscert" or "--tlskey":
+                    if (Value() is not { Length: > 0 } file)
+                    {
+                        error = $"flag needs an argument: {arg}";
+                        return null;
+                    }
+                    if (arg == "--tlscacert")
+                    {
+                        parsed.TlsCaCert = Path.GetFullPath(file);
+                    }
+                    else if (arg == "--tlscert")
+                    {
+                        parsed.TlsCert = Path.GetFullPath(file);
+                    }
+                    else
+                    {
+                        parsed.TlsKey = Path.GetFullPath(file);
+                    }
+                    break;
                 case "-D" or "--debug":
                     parsed.Debug = inline is null || inline is "true" or "1";
                     break;
@@ -121,6 +161,16 @@ internal sealed class HostArguments
                     error = $"unknown flag: {args[i]}";
                     return null;
             }
+        }
+        if ((parsed.Tls || parsed.TlsVerify) && (parsed.TlsCert is null || parsed.TlsKey is null))
+        {
+            error = "--tls and --tlsverify need --tlscert and --tlskey";
+            return null;
+        }
+        if (parsed.TlsVerify && parsed.TlsCaCert is null)
+        {
+            error = "--tlsverify needs --tlscacert";
+            return null;
         }
         if (parsed.Hosts.Count == 0)
         {

@@ -32,6 +32,17 @@ foreach (var path in socketPaths)
     }
 }
 
+Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions? tls;
+try
+{
+    tls = arguments.Tls || arguments.TlsVerify ? TlsSettings.Load(arguments) : null;
+}
+catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"engine: could not load the TLS files: {e.Message}");
+    return 1;
+}
+
 var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
 builder.Logging.ClearProviders();
 builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -51,7 +62,15 @@ builder.WebHost.ConfigureKestrel(kestrel =>
         }
         else
         {
-            kestrel.Listen(address.Address!, address.Port, listen => listen.UseEngineHijack());
+            kestrel.Listen(address.Address!, address.Port, listen =>
+            {
+                // TLS first: the hijack middleware after it sees the decrypted bytes.
+                if (tls is not null)
+                {
+                    listen.UseHttps(tls);
+                }
+                listen.UseEngineHijack();
+            });
         }
     }
 });

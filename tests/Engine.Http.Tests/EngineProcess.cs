@@ -52,6 +52,9 @@ public sealed class EngineProcess : IAsyncLifetime
 
     public string Root { get; }
 
+    /// <summary>More flags for the daemon (set before InitializeAsync), e.g. another --host and TLS files.</summary>
+    public List<string> ExtraArguments { get; } = [];
+
     /// <summary>The daemon's pid while it runs.</summary>
     public int Pid => _process?.Id ?? throw new InvalidOperationException("engine not started");
     public string SocketPath { get; }
@@ -83,7 +86,7 @@ public sealed class EngineProcess : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--host", DockerHost, "--data-root", DataRoot, "--exec-root", ExecRoot, "--debug", "--bridge", Bridge, "--bip", BridgeIp })
+        foreach (var arg in new[] { "--host", DockerHost, "--data-root", DataRoot, "--exec-root", ExecRoot, "--debug", "--bridge", Bridge, "--bip", BridgeIp }.Concat(ExtraArguments))
         {
             start.ArgumentList.Add(arg);
         }
