@@ -53,7 +53,8 @@ public sealed class LoadKilledTests : IAsyncLifetime
     [Fact]
     public async Task A_load_cut_by_sigkill_leaves_a_consistent_store()
     {
-        var first = new EngineProcess();
+        // Disposed last: it owns the data root the second engine reuses.
+        await using var first = new EngineProcess();
         await first.InitializeAsync();
         var halfway = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -93,7 +94,6 @@ public sealed class LoadKilledTests : IAsyncLifetime
         Check(await second.DockerAsync("load", "-i", SavedTar));
         var count = Check(await second.DockerAsync("run", "--rm", "--net", "none", "big:1", "sh", "-c", "ls /data | wc -l"));
         Assert.Equal(Files.ToString(), count.StandardOutput.Trim());
-        await first.DisposeAsync();
     }
 
     /// <summary>Bytes the process passed to write(2) so far (/proc/PID/io wchar).</summary>
