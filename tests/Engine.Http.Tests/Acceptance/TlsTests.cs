@@ -14,13 +14,16 @@ public sealed class TlsTests : IAsyncLifetime
     private readonly EngineProcess _engine = new();
     private string _tcpHost = "";
 
+    // One clock reading: a leaf must not outlive its CA (computed apart, they can differ by a tick).
+    private static readonly DateTimeOffset NotBefore = DateTimeOffset.UtcNow.AddMinutes(-5);
+
     public async Task InitializeAsync()
     {
         using var caKey = RSA.Create(2048);
         var caRequest = new CertificateRequest("CN=engine-test-ca", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        using var ca = caRequest.CreateSelfSigned(NotBefore, NotBefore.AddDays(2));
         WritePem("ca.pem", ca);
         Issue(ca, "server", server: true);
         Issue(ca, "client", server: false);
@@ -50,7 +53,7 @@ public sealed class TlsTests : IAsyncLifetime
             san.AddIpAddress(IPAddress.Loopback);
             request.CertificateExtensions.Add(san.Build());
         }
-        using var cert = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(8));
+        using var cert = request.Create(ca, NotBefore, NotBefore.AddDays(1), RandomNumberGenerator.GetBytes(8));
         // The Docker CLI looks for cert.pem and key.pem of the client.
         WritePem(server ? "server-cert.pem" : "cert.pem", cert);
         File.WriteAllText(Path.Combine(_certs, server ? "server-key.pem" : "key.pem"), key.ExportPkcs8PrivateKeyPem());
