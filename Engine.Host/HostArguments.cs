@@ -14,6 +14,7 @@ internal sealed class HostArguments
               --data-root string    Persistent state (default /var/lib/engine)
               --exec-root string    Run-time state (default /run/engine)
           -s, --storage-driver string  Graph driver (overlay, vfs; default: overlay when supported)
+              --cgroup-parent string  Cgroup path of the containers' cgroups under each hierarchy (default engine)
           -b, --bridge string       Bridge of the default network (default engine0; "none": no bridge networking)
               --bip string          The bridge's address and subnet, CIDR (default 172.29.0.1/16 or a free private range)
               --mtu int             MTU of the bridge and the containers' eth0 (default 0: the kernel's 1500)
@@ -33,6 +34,7 @@ internal sealed class HostArguments
     public string Bridge { get; private set; } = "engine0";
     public string? BridgeIp { get; private set; }
     public int Mtu { get; private set; }
+    public string CgroupParent { get; private set; } = "engine";
     public bool Debug { get; private set; }
     public bool Tls { get; private set; }
     public bool TlsVerify { get; private set; }
@@ -77,6 +79,14 @@ internal sealed class HostArguments
                         return null;
                     }
                     parsed.Hosts.Add(host);
+                    break;
+                case "--cgroup-parent":
+                    if (Value() is not { Length: > 0 } cgroupParent)
+                    {
+                        error = $"flag needs an argument: {arg}";
+                        return null;
+                    }
+                    parsed.CgroupParent = cgroupParent.Trim('/');
                     break;
                 case "--data-root" or "--exec-root" or "-s" or "--storage-driver":
                     if (Value() is not { Length: > 0 } value)

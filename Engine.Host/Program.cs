@@ -83,6 +83,7 @@ builder.Services.AddContainerEngine(o =>
     o.Bridge = arguments.Bridge;
     o.BridgeIp = arguments.BridgeIp;
     o.Mtu = arguments.Mtu;
+    o.CgroupParent = arguments.CgroupParent;
 });
 builder.Services.AddEngineHttp();
 

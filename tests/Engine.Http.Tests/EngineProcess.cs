@@ -29,6 +29,8 @@ public sealed class EngineProcess : IAsyncLifetime
         Bridge = bridge ?? "eng" + Guid.NewGuid().ToString("N")[..6];
         BridgeIp = bridgeIp ?? Engine.Core.Networking.Ipv4Subnet.RandomFree24().ToString();
         _ownsRoot = ownsRoot;
+        // Its own cgroup parent too ("engine-<hex>", the root's name: the same for an engine restarted on it).
+        CgroupParent = Path.GetFileName(root);
         SocketPath = Path.Combine(Root, "engine.sock");
         DataRoot = Path.Combine(Root, "data");
         ExecRoot = Path.Combine(Root, "exec");
@@ -51,6 +53,9 @@ public sealed class EngineProcess : IAsyncLifetime
     public string BridgeIp { get; }
 
     public string Root { get; }
+
+    /// <summary>Where this engine's container cgroups go under each hierarchy.</summary>
+    public string CgroupParent { get; }
 
     /// <summary>More flags for the daemon (set before InitializeAsync), e.g. another --host and TLS files.</summary>
     public List<string> ExtraArguments { get; } = [];
@@ -86,7 +91,7 @@ public sealed class EngineProcess : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--host", DockerHost, "--data-root", DataRoot, "--exec-root", ExecRoot, "--debug", "--bridge", Bridge, "--bip", BridgeIp }.Concat(ExtraArguments))
+        foreach (var arg in new[] { "--host", DockerHost, "--data-root", DataRoot, "--exec-root", ExecRoot, "--debug", "--bridge", Bridge, "--bip", BridgeIp, "--cgroup-parent", CgroupParent }.Concat(ExtraArguments))
         {
             start.ArgumentList.Add(arg);
         }
