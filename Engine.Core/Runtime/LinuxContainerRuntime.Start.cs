@@ -41,11 +41,12 @@ public sealed partial class LinuxContainerRuntime
         };
         var context = new ContainerContext(spec.Id, parent, caps, privileged, 0);
 
-        Cgroups.Create(parent, spec.Id, spec.Resources, allowAllDevices: privileged);
         _cgroupParents[spec.Id] = parent;
-        Log.CgroupCreated(_logger, spec.Id, Cgroups.Version, parent);
         try
         {
+            // Inside the try: a creation that fails half-way (a limit the kernel refuses) is removed too.
+            Cgroups.Create(parent, spec.Id, spec.Resources, allowAllDevices: privileged);
+            Log.CgroupCreated(_logger, spec.Id, Cgroups.Version, parent);
             var process = await LaunchAsync(context, initSpec, spec.Process, fds =>
             {
                 using var netns = joinNetwork is null ? null : Native.Open(joinNetwork, Native.O_RDONLY);

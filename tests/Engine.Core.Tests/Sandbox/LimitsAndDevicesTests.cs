@@ -35,6 +35,24 @@ public sealed class LimitsAndDevicesTests
     }
 
     [Fact]
+    public async Task A_limit_the_kernel_refuses_fails_the_start_and_leaves_no_cgroup()
+    {
+        await using var sandbox = await BusyboxSandbox.StartAsync();
+        var id = (await sandbox.Engine.Containers.CreateAsync(new CreateContainerRequest
+        {
+            Config = new Storage.Images.ContainerConfig { Image = "busybox", Cmd = ["true"] },
+            HostConfig = new HostConfig { NetworkMode = "none", CpusetCpus = "999" },
+        })).Id;
+        await Assert.ThrowsAnyAsync<Exception>(() => sandbox.Engine.Containers.StartAsync(id));
+        var parent = ((Microsoft.Extensions.Options.IOptions<EngineOptions>)sandbox.Services.GetService(typeof(Microsoft.Extensions.Options.IOptions<EngineOptions>))!).Value.CgroupParent;
+        var left = Directory.EnumerateDirectories("/sys/fs/cgroup")
+            .Select(h => Path.Combine(h, parent, id))
+            .Where(Directory.Exists)
+            .ToList();
+        Assert.Empty(left);
+    }
+
+    [Fact]
     public async Task A_mapped_device_is_usable_and_others_are_not()
     {
         await using var sandbox = await BusyboxSandbox.StartAsync();
