@@ -23,20 +23,9 @@ internal static unsafe partial class Interop
     /// <summary>Sets IFF_UP on <paramref name="name"/> in the calling thread's network namespace.</summary>
     public static void InterfaceUp(string name)
     {
-        int sock = LibC.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (sock < 0)
-        {
-            throw Error("socket(AF_INET)");
-        }
-        using var handle = new SafeFdHandle(sock);
-        IfReqFlags req = default;
-        Encoding.ASCII.GetBytes(name, new Span<byte>(req.Name, 15));
-        if (LibC.ioctl(sock, SIOCGIFFLAGS, &req) != 0)
-        {
-            throw Error("ioctl(SIOCGIFFLAGS)", name);
-        }
+        using var handle = InterfaceFlags(name, out var req);
         req.Flags |= IFF_UP;
-        if (LibC.ioctl(sock, SIOCSIFFLAGS, &req) != 0)
+        if (LibC.ioctl(handle.Fd, SIOCSIFFLAGS, &req) != 0)
         {
             throw Error("ioctl(SIOCSIFFLAGS)", name);
         }
@@ -45,18 +34,30 @@ internal static unsafe partial class Interop
     /// <summary>True when <paramref name="name"/> has IFF_UP in the calling thread's network namespace.</summary>
     public static bool InterfaceIsUp(string name)
     {
+        using var handle = InterfaceFlags(name, out var req);
+        return (req.Flags & IFF_UP) != 0;
+    }
+
+    /// <summary>SIOCGIFFLAGS of an interface; returns the socket it used, for a following SIOCSIFFLAGS.</summary>
+    private static SafeFdHandle InterfaceFlags(string name, out IfReqFlags req)
+    {
         int sock = LibC.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         if (sock < 0)
         {
             throw Error("socket(AF_INET)");
         }
-        using var handle = new SafeFdHandle(sock);
-        IfReqFlags req = default;
-        Encoding.ASCII.GetBytes(name, new Span<byte>(req.Name, 15));
-        if (LibC.ioctl(sock, SIOCGIFFLAGS, &req) != 0)
+        var handle = new SafeFdHandle(sock);
+        req = default;
+        fixed (IfReqFlags* r = &req)
         {
-            throw Error("ioctl(SIOCGIFFLAGS)", name);
+            Encoding.ASCII.GetBytes(name, new Span<byte>(r->Name, 15));
+            if (LibC.ioctl(sock, SIOCGIFFLAGS, r) != 0)
+            {
+                int errno = LibC.errno;
+                handle.Dispose();
+                throw Error(errno, "ioctl(SIOCGIFFLAGS)", name);
+            }
         }
-        return (req.Flags & IFF_UP) != 0;
+        return handle;
     }
 }
